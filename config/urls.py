@@ -1,0 +1,33 @@
+"""URL map: one include per app, plus sign-in pages, the admin and a health check."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from kb.core.views import healthz
+
+admin.site.site_header = "KB curation"
+admin.site.site_title = "KB admin"
+admin.site.index_title = "Curate the knowledge base"
+
+urlpatterns = [
+    path("", include("kb.home.urls")),
+    path("case-studies/", include("kb.casestudies.urls")),
+    path("research/", include("kb.research.urls")),
+    path("articles/", include("kb.articles.urls")),
+    path("advocates/", include("kb.advocates.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "kb.accounts"
+    label = "accounts"
+
+    def ready(self) -> None:
+        from kb.accounts import signals  # noqa: F401  (connects the receivers)

@@ -1,0 +1,1 @@
+"""Departments and advocate profiles: who champions social media, and how to reach them."""

@@ -1,0 +1,70 @@
+"""An advocate editing their own profile and handles."""
+
+from django import forms
+
+from kb.advocates.models import AdvocateProfile, Handle
+from kb.core.forms import MAX_TAG_LENGTH, MAX_TAGS
+
+MAX_PHOTO_BYTES = 2 * 1024 * 1024
+
+
+class ProfileForm(forms.ModelForm):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150, required=False)
+
+    class Meta:
+        model = AdvocateProfile
+        fields = [
+            "job_title",
+            "department",
+            "bio",
+            "expertise",
+            "platforms",
+            "open_to_help",
+            "photo",
+        ]
+        widgets = {
+            "platforms": forms.CheckboxSelectMultiple,
+            "bio": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.instance.user
+        self.fields["first_name"].initial = user.first_name
+        self.fields["last_name"].initial = user.last_name
+        self.order_fields(["first_name", "last_name"])
+
+    def clean_expertise(self) -> list[str]:
+        tags = self.cleaned_data.get("expertise") or []
+        if len(tags) > MAX_TAGS or any(len(tag) > MAX_TAG_LENGTH for tag in tags):
+            raise forms.ValidationError(
+                f"Use at most {MAX_TAGS} topics of under {MAX_TAG_LENGTH} characters each."
+            )
+        return tags
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and getattr(photo, "size", 0) > MAX_PHOTO_BYTES:
+            raise forms.ValidationError("Choose a photo under 2 MB.")
+        return photo
+
+    def save(self, commit: bool = True) -> AdvocateProfile:
+        profile = super().save(commit=commit)
+        user = profile.user
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        if commit:
+            user.save(update_fields=["first_name", "last_name"])
+        return profile
+
+
+HandleFormSet = forms.inlineformset_factory(
+    AdvocateProfile,
+    Handle,
+    fields=["platform", "handle", "url"],
+    extra=1,
+    max_num=15,
+    validate_max=True,
+    can_delete=True,
+)

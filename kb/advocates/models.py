@@ -1,0 +1,91 @@
+"""Departments and advocate profiles (one per user), with their public handles."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from taggit.managers import TaggableManager
+
+from kb.core.permissions import AnyUser, perm_name
+from kb.platforms.models import Platform
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AdvocateProfileQuerySet(models.QuerySet):
+    def listed(self) -> "AdvocateProfileQuerySet":
+        """Profiles shown in the directory: those of active accounts."""
+        return self.filter(user__is_active=True)
+
+    def for_cards(self) -> "AdvocateProfileQuerySet":
+        return self.select_related("user", "department").prefetch_related("expertise", "platforms")
+
+
+class AdvocateProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="advocate_profile"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="advocates", null=True, blank=True
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+    bio = models.TextField(blank=True, max_length=10_000, help_text="Markdown.")
+    expertise = TaggableManager(
+        blank=True, verbose_name="expertise", help_text="Comma-separated topics you know well."
+    )
+    platforms = models.ManyToManyField(Platform, blank=True, related_name="advocates")
+    open_to_help = models.BooleanField(
+        "open to help colleagues", default=True, db_index=True,
+        help_text="Colleagues may contact you for advice.",
+    )  # fmt: skip
+    photo = models.ImageField(upload_to="advocates/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AdvocateProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__first_name", "user__last_name", "user__username"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("advocates:detail", args=[self.user.username])
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+    def can_edit(self, user: AnyUser) -> bool:
+        if not user.is_authenticated or not user.is_active:
+            return False
+        return self.user_id == user.pk or user.has_perm(perm_name(self, "change"))
+
+
+class Handle(models.Model):
+    """A public handle of an advocate on one platform, such as "@sam" on Mastodon."""
+
+    profile = models.ForeignKey(AdvocateProfile, on_delete=models.CASCADE, related_name="handles")
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="handles")
+    handle = models.CharField(max_length=100)
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["platform__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "platform", "handle"], name="advocates_handle_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.handle} on {self.platform}"

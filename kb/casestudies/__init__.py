@@ -1,0 +1,1 @@
+"""Case studies: what an organisation did on social media, and the measured outcome."""

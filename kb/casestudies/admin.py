@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from kb.casestudies.models import CaseStudy, Metric
+from kb.core.admin import ContentAdmin
+
+
+class MetricInline(admin.TabularInline):
+    model = Metric
+    extra = 1
+    fields = ["position", "name", "value_before", "value_after", "unit", "period"]
+
+
+@admin.register(CaseStudy)
+class CaseStudyAdmin(ContentAdmin):
+    list_display = [
+        "title", "organisation", "sector", "year", "evidence_level", "status", "featured",
+        "published_at", "created_by",
+    ]  # fmt: skip
+    list_filter = ["status", "featured", "sector", "evidence_level", "year", "platforms", "tags"]
+    search_fields = ["title", "organisation", "summary", "publisher"]
+    autocomplete_fields = ["created_by", "platforms"]
+    inlines = [MetricInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "organisation", "sector", "platforms", "year"]}),
+        ("Story", {"fields": ["summary", "challenge", "approach", "outcome"]}),
+        ("Evidence", {"fields": ["evidence_level", "source_url", "publisher"]}),
+        ("Publishing", {"fields": ["status", "featured", "published_at", "tags", "created_by"]}),
+        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]

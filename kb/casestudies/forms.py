@@ -1,0 +1,32 @@
+"""Submitting and editing a case study, with its metrics as a formset."""
+
+from django import forms
+
+from kb.casestudies.models import CaseStudy, Metric
+from kb.core.forms import ContentForm
+
+
+class CaseStudyForm(ContentForm):
+    class Meta:
+        model = CaseStudy
+        fields = [
+            "title", "organisation", "sector", "platforms", "year", "evidence_level",
+            "summary", "challenge", "approach", "outcome", "source_url", "publisher",
+            "tags", "status", "featured", "published_at",
+        ]  # fmt: skip
+        widgets = {
+            "platforms": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "published_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        }
+
+
+MetricFormSet = forms.inlineformset_factory(
+    CaseStudy,
+    Metric,
+    fields=["name", "value_before", "value_after", "unit", "period", "position"],
+    extra=2,
+    max_num=20,
+    validate_max=True,
+    can_delete=True,
+)

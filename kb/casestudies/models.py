@@ -1,0 +1,110 @@
+"""Case studies with structured before/after metrics and a graded level of evidence."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from kb.core.models import Content
+from kb.platforms.models import Platform
+
+
+class Sector(models.TextChoices):
+    PUBLIC = "public", "Public sector & government"
+    HEALTH = "health", "Health & care"
+    EDUCATION = "education", "Education"
+    NONPROFIT = "nonprofit", "Charity & non-profit"
+    RETAIL = "retail", "Retail & consumer"
+    FINANCE = "finance", "Finance & insurance"
+    MANUFACTURING = "manufacturing", "Manufacturing & engineering"
+    TECHNOLOGY = "technology", "Technology"
+    PROFESSIONAL = "professional", "Professional services"
+    HOSPITALITY = "hospitality", "Hospitality & travel"
+    ENERGY = "energy", "Energy & utilities"
+    MEDIA = "media", "Media & culture"
+
+
+class EvidenceLevel(models.IntegerChoices):
+    """How far a claim can be trusted, weakest first; ordering by it ranks stronger evidence."""
+
+    ANECDOTE = 1, "Anecdote"
+    SELF_REPORTED = 2, "Self-reported figures"
+    MEASURED = 3, "Measured with published data"
+    PEER_REVIEWED = 4, "Peer-reviewed or audited"
+    INDEPENDENTLY_VERIFIED = 5, "Independently verified"
+
+
+class CaseStudy(Content):
+    OWNER_FIELD = "created_by"
+
+    organisation = models.CharField(max_length=200)
+    sector = models.CharField(max_length=20, choices=Sector, db_index=True)
+    platforms = models.ManyToManyField(Platform, blank=True, related_name="case_studies")
+    summary = models.TextField(max_length=2_000, help_text="Markdown; one paragraph.")
+    challenge = models.TextField(max_length=20_000, blank=True, help_text="Markdown.")
+    approach = models.TextField(max_length=20_000, blank=True, help_text="Markdown.")
+    outcome = models.TextField(max_length=20_000, blank=True, help_text="Markdown.")
+    source_url = models.URLField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)], db_index=True
+    )
+    evidence_level = models.PositiveSmallIntegerField(
+        choices=EvidenceLevel, default=EvidenceLevel.SELF_REPORTED, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="case_studies",
+    )
+
+    class Meta(Content.Meta):
+        verbose_name_plural = "case studies"
+        permissions = [("publish_casestudy", "Can publish and feature case studies")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__gte=1990, year__lte=2100),
+                name="casestudies_casestudy_year_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(evidence_level__gte=1, evidence_level__lte=5),
+                name="casestudies_casestudy_evidence_range",
+            ),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("casestudies:detail", args=[self.slug])
+
+
+class Metric(models.Model):
+    """One measured result of a case study, such as "Applications per vacancy 14 → 31"."""
+
+    case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="metrics")
+    name = models.CharField(max_length=120)
+    value_before = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    value_after = models.DecimalField(max_digits=14, decimal_places=2)
+    unit = models.CharField(max_length=40, blank=True, help_text='e.g. "%", "followers", "£".')
+    period = models.CharField(max_length=80, blank=True, help_text='e.g. "6 months".')
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.value_before is None:
+            return None
+        return self.value_after - self.value_before
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        if self.value_before in (None, 0):
+            return None
+        return (self.value_after - self.value_before) / abs(self.value_before) * 100

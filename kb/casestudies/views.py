@@ -1,0 +1,67 @@
+"""Case study pages: list with filters, detail with metrics, submit and edit."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kb.casestudies.filters import CaseStudyFilter
+from kb.casestudies.forms import CaseStudyForm, MetricFormSet
+from kb.casestudies.models import CaseStudy
+from kb.core.lists import related_by_tags, render_filtered_list
+from kb.core.views import (
+    edit_with_form,
+    get_editable_or_403,
+    get_viewable_or_404,
+    require_add_permission,
+)
+
+
+def case_study_list(request: HttpRequest) -> HttpResponse:
+    queryset = (
+        CaseStudy.objects.published()
+        .select_related("created_by")
+        .prefetch_related("tags", "platforms")
+    )
+    return render_filtered_list(
+        request, CaseStudyFilter, queryset, "casestudies/casestudy_list.html"
+    )
+
+
+def case_study_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    case_study = get_viewable_or_404(
+        CaseStudy.objects.select_related("created_by__advocate_profile").prefetch_related(
+            "tags", "platforms", "metrics"
+        ),
+        request,
+        slug=slug,
+    )
+    context = {
+        "case_study": case_study,
+        "related": related_by_tags(case_study, CaseStudy.objects.published()),
+        "articles": case_study.articles.published().select_related("author"),
+        "can_edit": case_study.can_edit(request.user),
+    }
+    return render(request, "casestudies/casestudy_detail.html", context)
+
+
+def case_study_create(request: HttpRequest) -> HttpResponse:
+    require_add_permission(request, CaseStudy)
+    return edit_with_form(
+        request,
+        instance=CaseStudy(created_by=request.user),
+        form_class=CaseStudyForm,
+        formset_class=MetricFormSet,
+        form_kwargs={"user": request.user},
+        template_name="casestudies/casestudy_form.html",
+    )
+
+
+def case_study_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    case_study = get_editable_or_403(CaseStudy.objects.all(), request, slug=slug)
+    return edit_with_form(
+        request,
+        instance=case_study,
+        form_class=CaseStudyForm,
+        formset_class=MetricFormSet,
+        form_kwargs={"user": request.user},
+        template_name="casestudies/casestudy_form.html",
+    )

@@ -1,0 +1,1 @@
+"""Shared building blocks: content base model, Markdown rendering, permission rules."""

@@ -1,0 +1,32 @@
+"""Filters shared by the list pages: tag slug and a named sort order."""
+
+import django_filters
+from django import forms
+
+
+class SlugFilter(django_filters.CharFilter):
+    """Filter by a slug; anything that is not a slug is rejected by the form (and ignored)."""
+
+    field_class = forms.SlugField
+
+
+class TagFilter(SlugFilter):
+    def __init__(self, field_name: str = "tags__slug", **kwargs) -> None:
+        kwargs.setdefault("label", "Tag")
+        kwargs.setdefault("max_length", 100)
+        super().__init__(field_name=field_name, **kwargs)
+
+
+class SortFilter(django_filters.ChoiceFilter):
+    """A select of named orders, e.g. {"newest": ("Newest", ["-published_at"])}."""
+
+    def __init__(self, orders: dict[str, tuple[str, list[str]]], **kwargs) -> None:
+        self.orders = orders
+        kwargs.setdefault("label", "Sort by")
+        kwargs.setdefault("empty_label", None)
+        super().__init__(choices=[(key, label) for key, (label, _) in orders.items()], **kwargs)
+
+    def filter(self, qs, value):
+        if value in self.orders:
+            return qs.order_by(*self.orders[value][1])
+        return qs

@@ -1,0 +1,57 @@
+"""Markdown to safe HTML: render with Python-Markdown, then sanitise with an nh3 allow-list.
+
+User-written Markdown may contain raw HTML, so the rendered output is never trusted: nh3
+keeps only the tags and attributes below, drops script/style content, event handlers and
+any URL scheme other than http, https and mailto. Rendering is cached by content hash, so a
+page renders each text once until it changes.
+"""
+
+import hashlib
+
+import markdown as md
+import nh3
+from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s",
+    "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"align"},
+    "th": {"align", "scope"},
+    "code": {"class"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+EXTENSIONS = ["extra", "sane_lists", "smarty"]
+
+# Bump when the renderer or the allow-list changes, so cached HTML is re-rendered.
+RENDER_VERSION = "1"
+
+
+def sanitize_html(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def render_markdown(text: str) -> SafeString:
+    """Render user Markdown to sanitised HTML (cached by content)."""
+    if not text:
+        return mark_safe("")
+    digest = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+    key = f"md:{RENDER_VERSION}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = sanitize_html(md.markdown(text, extensions=EXTENSIONS, output_format="html"))
+        cache.set(key, html, timeout=60 * 60 * 24)
+    return mark_safe(html)  # noqa: S308 - sanitised by nh3 above

@@ -1,0 +1,1 @@
+"""The pages that bring every content type together: home, tag pages, demo data loading."""

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from kb.home import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tags/", views.tag_list, name="tag_list"),
+    path("tags/<slug:slug>/", views.tag_detail, name="tag_detail"),
+]

@@ -1,0 +1,1 @@
+"""Social platforms (LinkedIn, Instagram, internal blog…) used to filter and facet content."""

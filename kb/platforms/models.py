@@ -1,0 +1,16 @@
+"""A social platform is a model, not a choice list, so editors can add new ones."""
+
+from django.db import models
+
+
+class Platform(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    url = models.URLField(blank=True, help_text="Home page of the platform.")
+    internal = models.BooleanField(default=False, help_text="Run inside the organisation.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

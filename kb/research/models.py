@@ -1,0 +1,74 @@
+"""Research links, unique after URL normalisation."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from kb.core.models import Content
+from kb.research.urls_normalize import normalize_url
+
+
+class Kind(models.TextChoices):
+    PEER_REVIEWED = "peer_reviewed", "Peer-reviewed study"
+    INDUSTRY_REPORT = "industry_report", "Industry report"
+    SURVEY = "survey", "Survey"
+    NEWS = "news", "News"
+    BOOK = "book", "Book"
+    TALK = "talk", "Talk or video"
+    OTHER = "other", "Other"
+
+
+class ResearchLink(Content):
+    OWNER_FIELD = "added_by"
+
+    url = models.URLField("URL", max_length=500)
+    normalized_url = models.CharField(max_length=500, unique=True, editable=False)
+    publisher = models.CharField(max_length=200)
+    authors = models.CharField(max_length=300, blank=True)
+    publication_date = models.DateField(null=True, blank=True, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER, db_index=True)
+    key_finding = models.TextField(
+        max_length=2_000, help_text="Markdown; the one finding a colleague should remember."
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="research_links",
+    )
+
+    class Meta(Content.Meta):
+        verbose_name = "research link"
+        permissions = [("publish_researchlink", "Can publish and feature research links")]
+
+    # The existing entry found by clean() when the URL is a duplicate, for the form to link to.
+    duplicate_of: "ResearchLink | None" = None
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.url:
+            return
+        self.normalized_url = normalize_url(self.url)
+        self.duplicate_of = (
+            ResearchLink.objects.filter(normalized_url=self.normalized_url)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if self.duplicate_of is not None:
+            raise ValidationError(
+                {"url": f"This link is already in the KB as “{self.duplicate_of.title}”."},
+                code="duplicate_url",
+            )
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalized_url = normalize_url(self.url)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("research:detail", args=[self.slug])
+
+    @property
+    def year(self) -> int | None:
+        return self.publication_date.year if self.publication_date else None

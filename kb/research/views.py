@@ -1,0 +1,59 @@
+"""Research pages: list with filters, detail, add and edit."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kb.core.lists import related_by_tags, render_filtered_list
+from kb.core.views import (
+    edit_with_form,
+    get_editable_or_403,
+    get_viewable_or_404,
+    require_add_permission,
+)
+from kb.research.filters import ResearchLinkFilter
+from kb.research.forms import ResearchLinkForm
+from kb.research.models import ResearchLink
+
+
+def research_list(request: HttpRequest) -> HttpResponse:
+    queryset = ResearchLink.objects.published().prefetch_related("tags")
+    return render_filtered_list(
+        request, ResearchLinkFilter, queryset, "research/researchlink_list.html"
+    )
+
+
+def research_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    link = get_viewable_or_404(
+        ResearchLink.objects.select_related("added_by__advocate_profile").prefetch_related("tags"),
+        request,
+        slug=slug,
+    )
+    context = {
+        "link": link,
+        "related": related_by_tags(link, ResearchLink.objects.published()),
+        "articles": link.articles.published().select_related("author"),
+        "can_edit": link.can_edit(request.user),
+    }
+    return render(request, "research/researchlink_detail.html", context)
+
+
+def research_create(request: HttpRequest) -> HttpResponse:
+    require_add_permission(request, ResearchLink)
+    return edit_with_form(
+        request,
+        instance=ResearchLink(added_by=request.user),
+        form_class=ResearchLinkForm,
+        form_kwargs={"user": request.user},
+        template_name="research/researchlink_form.html",
+    )
+
+
+def research_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    link = get_editable_or_403(ResearchLink.objects.all(), request, slug=slug)
+    return edit_with_form(
+        request,
+        instance=link,
+        form_class=ResearchLinkForm,
+        form_kwargs={"user": request.user},
+        template_name="research/researchlink_form.html",
+    )
