@@ -1,0 +1,81 @@
+"""Shared fixtures: named personas for every role, and a signed-in client per persona."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from kb.core.permissions import ADVOCATE, EDITOR, READER
+from tests.factories import AdvocateProfileFactory, UserFactory
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests run only against PostgreSQL; under CI they must not be skipped."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs DATABASE_URL pointing at PostgreSQL")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+def _with_roles(user, *roles: str):
+    user.groups.add(*Group.objects.filter(name__in=roles))
+    return user
+
+
+@pytest.fixture
+def reader(db):
+    return _with_roles(UserFactory(username="rita", first_name="Rita", last_name="Reader"), READER)
+
+
+@pytest.fixture
+def advocate(db):
+    user = UserFactory(username="adam", first_name="Adam", last_name="Advocate")
+    AdvocateProfileFactory(user=user)
+    return _with_roles(user, READER, ADVOCATE)
+
+
+@pytest.fixture
+def other_advocate(db):
+    user = UserFactory(username="olga", first_name="Olga", last_name="Other")
+    AdvocateProfileFactory(user=user)
+    return _with_roles(user, READER, ADVOCATE)
+
+
+@pytest.fixture
+def editor(db):
+    user = UserFactory(username="eddie", first_name="Eddie", last_name="Editor", is_staff=True)
+    return _with_roles(user, READER, EDITOR)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="ada", is_staff=True, is_superuser=True)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def reader_client(reader):
+    return _client_for(reader)
+
+
+@pytest.fixture
+def advocate_client(advocate):
+    return _client_for(advocate)
+
+
+@pytest.fixture
+def editor_client(editor):
+    return _client_for(editor)
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    return _client_for(admin_user)

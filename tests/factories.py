@@ -1,0 +1,138 @@
+"""factory-boy factories for every model; published content by default."""
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from kb.advocates.models import AdvocateProfile, Department, Handle
+from kb.articles.models import Article
+from kb.casestudies.models import CaseStudy, Metric, Sector
+from kb.core.models import Status
+from kb.platforms.models import Platform
+from kb.research.models import Kind, ResearchLink
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("secret-pass-123")
+
+
+class PlatformFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Platform
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Platform {n}")
+    slug = factory.Sequence(lambda n: f"platform-{n}")
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Department {n}")
+    slug = factory.Sequence(lambda n: f"department-{n}")
+
+
+class AdvocateProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdvocateProfile
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    job_title = "Communications officer"
+    bio = "I help teams start on **LinkedIn**."
+
+    @factory.post_generation
+    def expertise(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.expertise.add(*extracted)
+
+
+class HandleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Handle
+
+    profile = factory.SubFactory(AdvocateProfileFactory)
+    platform = factory.SubFactory(PlatformFactory)
+    handle = "@someone"
+
+
+class ContentFactory(factory.django.DjangoModelFactory):
+    """Published now unless told otherwise; ``tags=[...]`` adds tags."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Item {n}")
+    status = Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+
+class CaseStudyFactory(ContentFactory):
+    class Meta:
+        model = CaseStudy
+
+    title = factory.Sequence(lambda n: f"Case study {n}")
+    organisation = "Northshire County Council"
+    sector = Sector.PUBLIC
+    summary = "Recruitment posts on LinkedIn doubled applications."
+    year = 2024
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def platforms(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.platforms.add(*extracted)
+
+
+class MetricFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Metric
+
+    case_study = factory.SubFactory(CaseStudyFactory)
+    name = "Applications per vacancy"
+    value_before = Decimal("14")
+    value_after = Decimal("31")
+    unit = "applications"
+    period = "6 months"
+
+
+class ResearchLinkFactory(ContentFactory):
+    class Meta:
+        model = ResearchLink
+
+    title = factory.Sequence(lambda n: f"Research {n}")
+    url = factory.Sequence(lambda n: f"https://research.example.org/papers/{n}")
+    publisher = "Example Institute"
+    kind = Kind.SURVEY
+    key_finding = "Employees trust colleagues more than brand accounts."
+    added_by = factory.SubFactory(UserFactory)
+
+
+class ArticleFactory(ContentFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    summary = "How to start."
+    body = "## Start small\n\nPost once a week."
+    author = factory.SubFactory(UserFactory)
