@@ -111,7 +111,7 @@ if not os.getenv("DATABASE_URL"):
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.getenv("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kb.sqlite3'}"),
+        os.getenv("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'kb.sqlite3'}",
         conn_max_age=envint("DB_CONN_MAX_AGE", "60"),
         conn_health_checks=True,
     )
@@ -164,6 +164,8 @@ STORAGES = {
         )
     },
 }
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", VAR_DIR / "media"))
 # Uploads beyond this are refused before they reach a form.

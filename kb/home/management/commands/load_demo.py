@@ -1,0 +1,41 @@
+"""Load the demo content once, and print the demo sign-ins.
+
+`make run` calls this on every start; it loads fixtures/demo.json only into an empty KB, so
+a demo that someone has edited is never overwritten (use --force to reload it).
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from kb.articles.models import Article
+from kb.casestudies.models import CaseStudy
+from kb.research.models import ResearchLink
+
+# Demo only: these accounts exist solely in the demo fixture, never in production data.
+DEMO_LOGINS = [
+    ("admin", "admin-demo", "Admin: everything, including the Django admin"),
+    ("editor", "editor-demo", "Editor: publishes, features and edits anything; admin access"),
+    ("advocate", "advocate-demo", "Advocate: writes articles, submits case studies and research"),
+    ("reader", "reader-demo", "Reader: browses published content"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo content into an empty KB and print the demo sign-ins."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--force", action="store_true", help="Reload even if not empty.")
+
+    def handle(self, *args, force: bool = False, **options) -> None:
+        has_content = any(
+            model.objects.exists() for model in (CaseStudy, ResearchLink, Article)
+        )
+        if has_content and not force:
+            self.stdout.write("The KB already has content; demo data not reloaded.")
+        else:
+            call_command("loaddata", "demo", verbosity=0)
+            self.stdout.write(self.style.SUCCESS("Demo content loaded."))
+        self.stdout.write("\nDemo sign-ins (demo data only — never use these in production):")
+        for username, password, role in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<9} {password:<14} {role}")
+        self.stdout.write("  (the seven other advocates also use the password advocate-demo)\n")
