@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kb.research",
     "kb.articles",
     "kb.accounts",
+    "kb.search",
     "kb.home",
 ]
 

@@ -5,8 +5,10 @@ from django.db import models
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
+from kb.core.markdown import markdown_to_text
 from kb.core.permissions import AnyUser, perm_name
-from kb.platforms.models import Platform
+from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
+from kb.platforms.models import Platform, platform_facets
 
 
 class Department(models.Model):
@@ -29,7 +31,9 @@ class AdvocateProfileQuerySet(models.QuerySet):
         return self.select_related("user", "department").prefetch_related("expertise", "platforms")
 
 
-class AdvocateProfile(models.Model):
+class AdvocateProfile(Searchable, models.Model):
+    SEARCH_TYPE = ("advocate", "Advocate")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="advocate_profile"
     )
@@ -69,6 +73,42 @@ class AdvocateProfile(models.Model):
         if not user.is_authenticated or not user.is_active:
             return False
         return self.user_id == user.pk or user.has_perm(perm_name(self, "change"))
+
+    def search_document(self) -> SearchDocument:
+        expertise, platforms = list(self.expertise.all()), list(self.platforms.all())
+        facets = [*tag_facets(expertise), *platform_facets(platforms)]
+        if self.department:
+            facets.append(Facet("department", self.department.slug, self.department.name))
+        return SearchDocument(
+            doc_type=self.SEARCH_TYPE[0],
+            title=self.display_name,
+            url=self.get_absolute_url(),
+            keywords=" ".join(
+                [tag.name for tag in expertise]
+                + [platform.name for platform in platforms]
+                + [self.job_title, self.department.name if self.department else ""]
+            ),
+            summary=self.job_title,
+            body=markdown_to_text(self.bio),
+            subtitle=" · ".join(
+                part for part in (self.job_title, self.department and self.department.name) if part
+            ),
+            # A profile is public while its account is active; there are no draft profiles.
+            is_published=self.user.is_active,
+            published_at=self.created_at,
+            owner_id=self.user_id,
+            facets=facets,
+        )
+
+    @classmethod
+    def search_queryset(cls):
+        return cls.objects.select_related("user", "department").prefetch_related(
+            "expertise", "platforms"
+        )
+
+    @classmethod
+    def search_dependencies(cls):
+        return [(settings.AUTH_USER_MODEL, "advocate_profile"), (Department, "advocates")]
 
 
 class Handle(models.Model):

@@ -5,12 +5,15 @@ from django.db import models
 from django.urls import reverse
 
 from kb.casestudies.models import CaseStudy
-from kb.core.models import Content
+from kb.core.markdown import markdown_to_text
+from kb.core.models import Content, Status
+from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
 from kb.research.models import ResearchLink
 
 
-class Article(Content):
+class Article(Searchable, Content):
     OWNER_FIELD = "author"
+    SEARCH_TYPE = ("article", "Article")
 
     summary = models.TextField(max_length=1_000, help_text="One or two sentences for cards.")
     body = models.TextField(max_length=100_000, help_text="Markdown.")
@@ -27,6 +30,36 @@ class Article(Content):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", args=[self.slug])
+
+    def search_document(self) -> SearchDocument:
+        tags = list(self.tags.all())
+        author = self.author.get_full_name() or self.author.username
+        facets = tag_facets(tags)
+        if self.published_at:
+            year = str(self.published_at.year)
+            facets.append(Facet("year", year, year))
+        department = getattr(getattr(self.author, "advocate_profile", None), "department", None)
+        if department:
+            facets.append(Facet("department", department.slug, department.name))
+        return SearchDocument(
+            doc_type=self.SEARCH_TYPE[0],
+            title=self.title,
+            url=self.get_absolute_url(),
+            keywords=" ".join([tag.name for tag in tags] + [author]),
+            summary=self.summary,
+            body=markdown_to_text(self.body),
+            subtitle=f"Article by {author}",
+            is_published=self.status == Status.PUBLISHED,
+            published_at=self.published_at,
+            owner_id=self.author_id,
+            facets=facets,
+        )
+
+    @classmethod
+    def search_queryset(cls):
+        return cls.objects.select_related("author__advocate_profile__department").prefetch_related(
+            "tags"
+        )
 
     @property
     def reading_minutes(self) -> int:

@@ -7,8 +7,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from kb.core.models import Content
-from kb.platforms.models import Platform
+from kb.core.markdown import markdown_to_text
+from kb.core.models import Content, Status
+from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
+from kb.platforms.models import Platform, platform_facets
 
 
 class Sector(models.TextChoices):
@@ -36,8 +38,9 @@ class EvidenceLevel(models.IntegerChoices):
     INDEPENDENTLY_VERIFIED = 5, "Independently verified"
 
 
-class CaseStudy(Content):
+class CaseStudy(Searchable, Content):
     OWNER_FIELD = "created_by"
+    SEARCH_TYPE = ("casestudy", "Case study")
 
     organisation = models.CharField(max_length=200)
     sector = models.CharField(max_length=20, choices=Sector, db_index=True)
@@ -78,6 +81,40 @@ class CaseStudy(Content):
 
     def get_absolute_url(self) -> str:
         return reverse("casestudies:detail", args=[self.slug])
+
+    def search_document(self) -> SearchDocument:
+        tags, platforms = list(self.tags.all()), list(self.platforms.all())
+        level = EvidenceLevel(self.evidence_level)
+        return SearchDocument(
+            doc_type=self.SEARCH_TYPE[0],
+            title=self.title,
+            url=self.get_absolute_url(),
+            keywords=" ".join(
+                [tag.name for tag in tags]
+                + [self.organisation, self.get_sector_display()]
+                + [platform.name for platform in platforms]
+            ),
+            summary=markdown_to_text(self.summary),
+            body="\n".join(
+                [markdown_to_text(text) for text in (self.challenge, self.approach, self.outcome)]
+                + [metric.name for metric in self.metrics.all()]
+            ),
+            subtitle=f"{self.organisation} · {self.get_sector_display()} · {self.year}",
+            is_published=self.status == Status.PUBLISHED,
+            published_at=self.published_at,
+            owner_id=self.created_by_id,
+            evidence_level=self.evidence_level,
+            facets=[
+                Facet("year", str(self.year), str(self.year)),
+                Facet("evidence", str(level.value), level.label),
+                *tag_facets(tags),
+                *platform_facets(platforms),
+            ],
+        )
+
+    @classmethod
+    def search_queryset(cls):
+        return cls.objects.prefetch_related("tags", "platforms", "metrics")
 
 
 class Metric(models.Model):

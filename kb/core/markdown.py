@@ -7,6 +7,7 @@ page renders each text once until it changes.
 """
 
 import hashlib
+import re
 
 import markdown as md
 import nh3
@@ -55,3 +56,20 @@ def render_markdown(text: str) -> SafeString:
         html = sanitize_html(md.markdown(text, extensions=EXTENSIONS, output_format="html"))
         cache.set(key, html, timeout=60 * 60 * 24)
     return mark_safe(html)  # noqa: S308 - sanitised by nh3 above
+
+
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_HTML_TAG = re.compile(r"<[^>]{0,500}>")
+_SYNTAX = re.compile(r"(^|\s)[#>*+-]+\s|[*_`~|\[\]]+|^\s*\d+\.\s", re.MULTILINE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def markdown_to_text(text: str) -> str:
+    """Cheap plain text of Markdown for indexing: drops link targets, tags and syntax marks.
+
+    Far faster than rendering, which matters when indexing a hundred thousand documents.
+    """
+    text = _LINK_TARGET.sub("]", text or "")
+    text = _HTML_TAG.sub(" ", text)
+    text = _SYNTAX.sub(" ", text)
+    return _CONTROL.sub(" ", text)

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from kb.core.search import Facet
+
 
 class Platform(models.Model):
     name = models.CharField(max_length=80, unique=True)
@@ -14,3 +16,7 @@ class Platform(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def platform_facets(platforms) -> list[Facet]:
+    return [Facet("platform", platform.slug, platform.name) for platform in platforms]

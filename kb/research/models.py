@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from kb.core.models import Content
+from kb.core.markdown import markdown_to_text
+from kb.core.models import Content, Status
+from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
 from kb.research.urls_normalize import normalize_url
 
 
@@ -19,8 +21,9 @@ class Kind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class ResearchLink(Content):
+class ResearchLink(Searchable, Content):
     OWNER_FIELD = "added_by"
+    SEARCH_TYPE = ("research", "Research")
 
     url = models.URLField("URL", max_length=500)
     normalized_url = models.CharField(max_length=500, unique=True, editable=False)
@@ -72,3 +75,30 @@ class ResearchLink(Content):
     @property
     def year(self) -> int | None:
         return self.publication_date.year if self.publication_date else None
+
+    def search_document(self) -> SearchDocument:
+        tags = list(self.tags.all())
+        facets = tag_facets(tags)
+        if self.year:
+            facets.append(Facet("year", str(self.year), str(self.year)))
+        return SearchDocument(
+            doc_type=self.SEARCH_TYPE[0],
+            title=self.title,
+            url=self.get_absolute_url(),
+            keywords=" ".join([tag.name for tag in tags] + [self.publisher, self.authors]),
+            summary=markdown_to_text(self.key_finding),
+            body=self.get_kind_display(),
+            subtitle=" · ".join(
+                part
+                for part in (self.get_kind_display(), self.publisher, str(self.year or ""))
+                if part
+            ),
+            is_published=self.status == Status.PUBLISHED,
+            published_at=self.published_at,
+            owner_id=self.added_by_id,
+            facets=facets,
+        )
+
+    @classmethod
+    def search_queryset(cls):
+        return cls.objects.prefetch_related("tags")

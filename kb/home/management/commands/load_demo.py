@@ -27,9 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="Reload even if not empty.")
 
     def handle(self, *args, force: bool = False, **options) -> None:
-        has_content = any(
-            model.objects.exists() for model in (CaseStudy, ResearchLink, Article)
-        )
+        has_content = any(model.objects.exists() for model in (CaseStudy, ResearchLink, Article))
         if has_content and not force:
             self.stdout.write("The KB already has content; demo data not reloaded.")
         else:

@@ -1,0 +1,65 @@
+"""The contract between content models and the search index (implemented by kb.search).
+
+A searchable model subclasses ``Searchable`` and says, in ``search_document()``, what goes
+into each weighted slot of its index entry — title (A) outranks keywords such as tags (B),
+which outrank the summary (C), which outranks the body (D) — and which facets it has.
+kb.search finds every Searchable model, keeps the index in sync through signals and never
+needs the feature apps to import it.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One value of a filterable dimension, e.g. Facet("tag", "recruitment", "Recruitment")."""
+
+    name: str
+    value: str
+    label: str
+
+
+@dataclass
+class SearchDocument:
+    doc_type: str
+    title: str
+    url: str
+    keywords: str = ""
+    summary: str = ""
+    body: str = ""
+    subtitle: str = ""
+    is_published: bool = True
+    published_at: datetime | None = None
+    owner_id: int | None = None
+    evidence_level: int | None = None
+    facets: list[Facet] = field(default_factory=list)
+
+
+class Searchable(models.Model):
+    """Mixin for models that appear in search. Subclasses implement search_document()."""
+
+    # Label and plural for the type facet, e.g. ("casestudy", "Case study").
+    SEARCH_TYPE: tuple[str, str]
+
+    class Meta:
+        abstract = True
+
+    def search_document(self) -> SearchDocument:
+        raise NotImplementedError
+
+    @classmethod
+    def search_queryset(cls) -> models.QuerySet:
+        """Everything to index, with what search_document() reads already fetched."""
+        return cls._default_manager.all()
+
+    @classmethod
+    def search_dependencies(cls) -> list[tuple[type[models.Model], str]]:
+        """Other models whose changes alter this model's documents: (model, path to us)."""
+        return []
+
+
+def tag_facets(tags) -> list[Facet]:
+    return [Facet("tag", tag.slug, tag.name) for tag in tags]

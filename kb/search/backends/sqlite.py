@@ -1,0 +1,140 @@
+"""SQLite FTS5 backend: an external-content FTS5 table over the index, with bm25 ranking.
+
+The Porter stemmer gives "campaigns" → "campaign"; column weights in bm25() rank a title
+match over keywords over summary over body. Triggers keep the FTS table in step with
+search_indexentry; a second FTS5 table with the trigram tokenizer over the word list
+finds candidates for typo correction.
+"""
+
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from django.utils.dateparse import parse_datetime
+from django.utils.timezone import make_aware
+
+from kb.search.backends.base import MARK_END, MARK_START, SearchBackend, Source
+from kb.search.query import Query, Term
+
+FTS = "search_fts"
+WORD_FTS = "search_word_trigram"
+COLUMNS = ("title", "keywords", "summary", "body")
+WEIGHTS = "10.0, 4.0, 2.0, 1.0"
+
+
+def _fts_columns(prefix: str) -> str:
+    return ", ".join(f"{prefix}{column}" for column in COLUMNS)
+
+
+def _triggers(entry_table: str, word_table: str) -> list[str]:
+    cols = ", ".join(COLUMNS)
+    old = _fts_columns("old.")
+    delete = f"INSERT INTO {FTS}({FTS}, rowid, {cols}) VALUES ('delete', old.id, {old});"
+    insert = f"INSERT INTO {FTS}(rowid, {cols}) VALUES (new.id, {_fts_columns('new.')});"
+    word_delete = (
+        f"INSERT INTO {WORD_FTS}({WORD_FTS}, rowid, word) VALUES ('delete', old.id, old.word);"
+    )
+    word_insert = f"INSERT INTO {WORD_FTS}(rowid, word) VALUES (new.id, new.word);"
+    word_update = f"{word_delete} {word_insert}"
+    return [
+        f"CREATE TRIGGER search_fts_ai AFTER INSERT ON {entry_table} BEGIN {insert} END",
+        f"CREATE TRIGGER search_fts_ad AFTER DELETE ON {entry_table} BEGIN {delete} END",
+        f"CREATE TRIGGER search_fts_au AFTER UPDATE ON {entry_table} BEGIN {delete} {insert} END",
+        f"CREATE TRIGGER search_word_ai AFTER INSERT ON {word_table} BEGIN {word_insert} END",
+        f"CREATE TRIGGER search_word_ad AFTER DELETE ON {word_table} BEGIN {word_delete} END",
+        f"CREATE TRIGGER search_word_au AFTER UPDATE ON {word_table} BEGIN {word_update} END",
+    ]
+
+
+TRIGGER_NAMES = [
+    "search_fts_ai", "search_fts_ad", "search_fts_au",
+    "search_word_ai", "search_word_ad", "search_word_au",
+]  # fmt: skip
+
+
+def _fts_term(term: Term) -> str:
+    # Words are letters and digits only (see query.py), so quoting them is always safe.
+    return '"' + " ".join(term.words) + '"'
+
+
+def match_expression(query: Query) -> str:
+    """FTS5 MATCH syntax for the positive clauses of ``query``."""
+    return " AND ".join(
+        "(" + " OR ".join(_fts_term(term) for term in clause.alternatives) + ")"
+        for clause in query.positive
+    )
+
+
+class SQLiteBackend(SearchBackend):
+    def install(self, schema_editor) -> None:
+        execute = schema_editor.execute
+        execute(
+            f"CREATE VIRTUAL TABLE {FTS} USING fts5({', '.join(COLUMNS)},"
+            f" content='{self.entry_table}', content_rowid='id',"
+            " tokenize='porter unicode61 remove_diacritics 2')"
+        )
+        execute(
+            f"CREATE VIRTUAL TABLE {WORD_FTS} USING fts5(word, content='{self.word_table}',"
+            " content_rowid='id', tokenize='trigram')"
+        )
+        for sql in _triggers(self.entry_table, self.word_table):
+            execute(sql)
+
+    def uninstall(self, schema_editor) -> None:
+        for name in TRIGGER_NAMES:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        schema_editor.execute(f"DROP TABLE IF EXISTS {FTS}")
+        schema_editor.execute(f"DROP TABLE IF EXISTS {WORD_FTS}")
+
+    @contextmanager
+    def rebuilding(self):
+        """Bulk load without per-row triggers, then build both FTS tables in one pass."""
+        with self.db.cursor() as cursor:
+            for name in TRIGGER_NAMES:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('delete-all')")
+            cursor.execute(f"INSERT INTO {WORD_FTS}({WORD_FTS}) VALUES ('delete-all')")
+        yield
+        with self.db.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
+            cursor.execute(f"INSERT INTO {WORD_FTS}({WORD_FTS}) VALUES ('rebuild')")
+            cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('optimize')")
+            for sql in _triggers(self.entry_table, self.word_table):
+                cursor.execute(sql)
+
+    def source(self, query: Query) -> Source:
+        return Source(
+            from_sql=f"{FTS} JOIN {self.entry_table} e ON e.id = {FTS}.rowid",
+            where_sql=f"{FTS} MATCH %s",
+            params=[match_expression(query)],
+            rank_sql=f"bm25({FTS}, {WEIGHTS})",
+            title_sql=f"highlight({FTS}, 0, %s, %s)",
+            snippet_sql=f"snippet({FTS}, -1, %s, %s, '…', 28)",
+            highlight_params=[MARK_START, MARK_END, MARK_START, MARK_END],
+        )
+
+    def exclusion(self, query: Query) -> tuple[str, list]:
+        return (
+            f"e.id NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)",
+            [match_expression(query)],
+        )
+
+    def similar_words(self, word: str, limit: int = 40) -> list[tuple[str, int]]:
+        trigrams = {word[i : i + 3] for i in range(len(word) - 2)}
+        if not trigrams:
+            return []
+        match = " OR ".join(f'"{trigram}"' for trigram in sorted(trigrams))
+        sql = (
+            f"SELECT w.word, w.doc_count FROM {WORD_FTS} t JOIN {self.word_table} w"
+            f" ON w.id = t.rowid WHERE {WORD_FTS} MATCH %s ORDER BY t.rank LIMIT %s"
+        )
+        with self.db.cursor() as cursor:
+            cursor.execute(sql, [match, limit])
+            return cursor.fetchall()
+
+    def _datetime(self, value):
+        # Raw SQL on SQLite returns naive UTC (text or datetime); make it aware as the ORM would.
+        if isinstance(value, str):
+            value = parse_datetime(value)
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = make_aware(value, UTC)
+        return value

@@ -1,0 +1,149 @@
+"""Writing the index: turn Searchable objects into entries, facets and words.
+
+All writes go through index_objects() / remove_objects() / rebuild(); the database keeps
+its full-text structure (FTS5 table or tsvector column) in step by itself.
+"""
+
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+
+from kb.core.search import Facet, Searchable, SearchDocument
+from kb.search.backends import get_backend
+from kb.search.models import IndexEntry, IndexFacet, SearchWord
+
+WORD = re.compile(r"[^\W_]{3,40}")
+# Characters the snippet code uses as highlight marks must never come from documents.
+_RESERVED = str.maketrans({"\x00": " ", "\x02": " ", "\x03": " "})
+BATCH = 1000
+
+
+def searchable_models() -> list[type[Searchable]]:
+    return [model for model in apps.get_models() if issubclass(model, Searchable)]
+
+
+def words_of(text: str) -> set[str]:
+    return {word.lower() for word in WORD.findall(text)}
+
+
+def _clean(text: str, limit: int) -> str:
+    return (text or "").translate(_RESERVED)[:limit]
+
+
+def _build(obj: Searchable, content_type: ContentType) -> tuple[IndexEntry, list[Facet], str]:
+    doc: SearchDocument = obj.search_document()
+    type_value, type_label = obj.SEARCH_TYPE
+    entry = IndexEntry(
+        content_type=content_type,
+        object_id=obj.pk,
+        doc_type=doc.doc_type,
+        title=_clean(doc.title, 300),
+        keywords=_clean(doc.keywords, 5_000),
+        summary=_clean(doc.summary, 5_000),
+        body=_clean(doc.body, 200_000),
+        url=doc.url[:300],
+        subtitle=_clean(doc.subtitle, 300),
+        is_published=doc.is_published,
+        published_at=doc.published_at,
+        owner_id=doc.owner_id,
+        evidence_level=doc.evidence_level,
+    )
+    facets = [Facet("type", type_value, type_label), *doc.facets]
+    text = " ".join((entry.title, entry.keywords, entry.summary, entry.body))
+    return entry, facets, text
+
+
+def _write(built: list[tuple[IndexEntry, list[Facet], str]]) -> Counter:
+    entries = IndexEntry.objects.bulk_create([entry for entry, _, _ in built], batch_size=500)
+    IndexFacet.objects.bulk_create(
+        [
+            IndexFacet(entry=entry, name=f.name, value=f.value[:100], label=f.label[:120])
+            for entry, (_, facets, _) in zip(entries, built, strict=True)
+            for f in facets
+        ],
+        batch_size=2000,
+    )
+    counts: Counter = Counter()
+    for _, _, text in built:
+        counts.update(words_of(text))
+    return counts
+
+
+@transaction.atomic
+def index_objects(model: type[Searchable], objects: Iterable[Searchable]) -> int:
+    """(Re)index these objects of one model; returns how many were written."""
+    content_type = ContentType.objects.get_for_model(model)
+    built = [_build(obj, content_type) for obj in objects]
+    if not built:
+        return 0
+    _delete(content_type, [entry.object_id for entry, _, _ in built])
+    counts = _write(built)
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=word, doc_count=n) for word, n in counts.items()],
+        ignore_conflicts=True,  # existing words keep their (approximate) counts
+        batch_size=2000,
+    )
+    return len(built)
+
+
+def _delete(content_type: ContentType, object_ids: list) -> None:
+    entries = IndexEntry.objects.filter(content_type=content_type, object_id__in=object_ids)
+    IndexFacet.objects.filter(entry__in=entries.values("pk")).delete()
+    entries._raw_delete(entries.db)  # facets are gone: no cascade to collect
+
+
+@transaction.atomic
+def reindex(model: type[Searchable], pks: Iterable) -> None:
+    """Bring the index up to date for these primary keys: write what exists, drop the rest."""
+    pks = set(pks)
+    objects = list(model.search_queryset().filter(pk__in=pks))
+    index_objects(model, objects)
+    gone = pks - {obj.pk for obj in objects}
+    if gone:
+        _delete(ContentType.objects.get_for_model(model), list(gone))
+
+
+def _chunks(model: type[Searchable], size: int) -> Iterator[list[Searchable]]:
+    """The model's search queryset in primary-key order, a chunk at a time (prefetch works)."""
+    last = None
+    while True:
+        queryset = model.search_queryset().order_by("pk")
+        if last is not None:
+            queryset = queryset.filter(pk__gt=last)
+        chunk = list(queryset[:size])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1].pk
+
+
+def count_documents() -> int:
+    return sum(model._default_manager.count() for model in searchable_models())
+
+
+@transaction.atomic
+def rebuild(progress: Callable[[int], None] | None = None, batch: int = BATCH) -> tuple[int, float]:
+    """Empty and refill the whole index; returns (documents, seconds)."""
+    started = time.perf_counter()
+    words: Counter = Counter()
+    done = 0
+    with get_backend().rebuilding():
+        with connection.cursor() as cursor:
+            for model in (IndexFacet, IndexEntry, SearchWord):
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+        for model in searchable_models():
+            content_type = ContentType.objects.get_for_model(model)
+            for chunk in _chunks(model, batch):
+                words.update(_write([_build(obj, content_type) for obj in chunk]))
+                done += len(chunk)
+                if progress:
+                    progress(done)
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=word, doc_count=n) for word, n in words.items()], batch_size=5000
+        )
+    return done, time.perf_counter() - started
