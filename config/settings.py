@@ -167,6 +167,9 @@ STORAGES = {
 }
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Without collectstatic (development, tests) whitenoise finds files as they are.
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", VAR_DIR / "media"))
 # Uploads beyond this are refused before they reach a form.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("research/", include("kb.research.urls")),
     path("articles/", include("kb.articles.urls")),
     path("advocates/", include("kb.advocates.urls")),
+    path("search/", include("kb.search.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

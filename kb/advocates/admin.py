@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from kb.advocates.models import AdvocateProfile, Department, Handle
+from kb.core.forms import URL_FIELD_OPTIONS
 
 
 @admin.register(Department)
@@ -21,6 +23,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 class HandleInline(admin.TabularInline):
     model = Handle
+    formfield_overrides = {models.URLField: URL_FIELD_OPTIONS}
     extra = 1
     autocomplete_fields = ["platform"]
 

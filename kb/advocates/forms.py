@@ -3,7 +3,7 @@
 from django import forms
 
 from kb.advocates.models import AdvocateProfile, Handle
-from kb.core.forms import MAX_TAG_LENGTH, MAX_TAGS
+from kb.core.forms import MAX_TAG_LENGTH, MAX_TAGS, https_url_fields
 
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 
@@ -63,6 +63,7 @@ HandleFormSet = forms.inlineformset_factory(
     AdvocateProfile,
     Handle,
     fields=["platform", "handle", "url"],
+    formfield_callback=https_url_fields,
     extra=1,
     max_num=15,
     validate_max=True,

@@ -75,7 +75,7 @@ class AdvocateProfile(Searchable, models.Model):
         return self.user_id == user.pk or user.has_perm(perm_name(self, "change"))
 
     def search_document(self) -> SearchDocument:
-        expertise, platforms = list(self.expertise.all()), list(self.platforms.all())
+        expertise, platforms = self.search_tags(), list(self.platforms.all())
         facets = [*tag_facets(expertise), *platform_facets(platforms)]
         if self.department:
             facets.append(Facet("department", self.department.slug, self.department.name))
@@ -102,9 +102,7 @@ class AdvocateProfile(Searchable, models.Model):
 
     @classmethod
     def search_queryset(cls):
-        return cls.objects.select_related("user", "department").prefetch_related(
-            "expertise", "platforms"
-        )
+        return cls.objects.select_related("user", "department").prefetch_related("platforms")
 
     @classmethod
     def search_dependencies(cls):

@@ -32,7 +32,7 @@ class Article(Searchable, Content):
         return reverse("articles:detail", args=[self.slug])
 
     def search_document(self) -> SearchDocument:
-        tags = list(self.tags.all())
+        tags = self.search_tags()
         author = self.author.get_full_name() or self.author.username
         facets = tag_facets(tags)
         if self.published_at:
@@ -57,9 +57,7 @@ class Article(Searchable, Content):
 
     @classmethod
     def search_queryset(cls):
-        return cls.objects.select_related("author__advocate_profile__department").prefetch_related(
-            "tags"
-        )
+        return cls.objects.select_related("author__advocate_profile__department")
 
     @property
     def reading_minutes(self) -> int:

@@ -83,7 +83,7 @@ class CaseStudy(Searchable, Content):
         return reverse("casestudies:detail", args=[self.slug])
 
     def search_document(self) -> SearchDocument:
-        tags, platforms = list(self.tags.all()), list(self.platforms.all())
+        tags, platforms = self.search_tags(), list(self.platforms.all())
         level = EvidenceLevel(self.evidence_level)
         return SearchDocument(
             doc_type=self.SEARCH_TYPE[0],
@@ -114,7 +114,7 @@ class CaseStudy(Searchable, Content):
 
     @classmethod
     def search_queryset(cls):
-        return cls.objects.prefetch_related("tags", "platforms", "metrics")
+        return cls.objects.prefetch_related("platforms", "metrics")
 
 
 class Metric(models.Model):

@@ -1,10 +1,12 @@
 """Admin base for publishable content: the curation actions every content type shares."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kb.core.forms import URL_FIELD_OPTIONS
 from kb.core.models import Status
 from kb.core.permissions import can_publish
 
@@ -19,6 +21,7 @@ class ContentAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish", "feature", "unfeature"]
     list_select_related = True
     list_per_page = 50
+    formfield_overrides = {models.URLField: URL_FIELD_OPTIONS}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("tags")

@@ -1,6 +1,7 @@
 """Form rules every content form shares: who may set status/featured, and sane tags."""
 
 from django import forms
+from django.db import models
 
 from kb.core.models import Status
 from kb.core.permissions import AnyUser, can_publish
@@ -9,8 +10,21 @@ MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
 
 
+# URLs typed without a scheme get https:// (Django 6's default, adopted now).
+URL_FIELD_OPTIONS = {"assume_scheme": "https"}
+
+
+def https_url_fields(field: models.Field, **kwargs) -> forms.Field | None:
+    if isinstance(field, models.URLField):
+        kwargs = {**URL_FIELD_OPTIONS, **kwargs}
+    return field.formfield(**kwargs)
+
+
 class ContentForm(forms.ModelForm):
     """Authors choose draft or in review; only those who may publish see the rest."""
+
+    class Meta:
+        formfield_callback = https_url_fields
 
     def __init__(self, *args, user: AnyUser, **kwargs) -> None:
         super().__init__(*args, **kwargs)

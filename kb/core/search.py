@@ -38,11 +38,20 @@ class SearchDocument:
     facets: list[Facet] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class TagRef:
+    name: str
+    slug: str
+
+
 class Searchable(models.Model):
     """Mixin for models that appear in search. Subclasses implement search_document()."""
 
-    # Label and plural for the type facet, e.g. ("casestudy", "Case study").
+    # Value and label of the type facet, e.g. ("casestudy", "Case study").
     SEARCH_TYPE: tuple[str, str]
+
+    # Set by the indexer, which loads the tags of a whole batch in one query.
+    _search_tags: list[TagRef] | None = None
 
     class Meta:
         abstract = True
@@ -50,9 +59,15 @@ class Searchable(models.Model):
     def search_document(self) -> SearchDocument:
         raise NotImplementedError
 
+    def search_tags(self) -> list[TagRef]:
+        """The object's tags (the one TaggableManager it has), as loaded by the indexer."""
+        if self._search_tags is None:
+            raise RuntimeError("Index through kb.search.index, which loads the tags.")
+        return self._search_tags
+
     @classmethod
     def search_queryset(cls) -> models.QuerySet:
-        """Everything to index, with what search_document() reads already fetched."""
+        """Everything to index, with what search_document() reads (tags aside) fetched."""
         return cls._default_manager.all()
 
     @classmethod

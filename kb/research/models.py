@@ -77,7 +77,7 @@ class ResearchLink(Searchable, Content):
         return self.publication_date.year if self.publication_date else None
 
     def search_document(self) -> SearchDocument:
-        tags = list(self.tags.all())
+        tags = self.search_tags()
         facets = tag_facets(tags)
         if self.year:
             facets.append(Facet("year", str(self.year), str(self.year)))
@@ -98,7 +98,3 @@ class ResearchLink(Searchable, Content):
             owner_id=self.added_by_id,
             facets=facets,
         )
-
-    @classmethod
-    def search_queryset(cls):
-        return cls.objects.prefetch_related("tags")

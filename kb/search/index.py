@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from taggit.models import TaggedItem
 
-from kb.core.search import Facet, Searchable, SearchDocument
+from kb.core.search import Facet, Searchable, SearchDocument, TagRef
 from kb.search.backends import get_backend
 from kb.search.models import IndexEntry, IndexFacet, SearchWord
 
@@ -58,30 +59,49 @@ def _build(obj: Searchable, content_type: ContentType) -> tuple[IndexEntry, list
     return entry, facets, text
 
 
+def _load_tags(content_type: ContentType, objects: list[Searchable]) -> None:
+    """Attach every object's tags with one query (taggit's prefetch costs ~1 ms an object)."""
+    tags: dict = {obj.pk: [] for obj in objects}
+    rows = TaggedItem.objects.filter(content_type=content_type, object_id__in=list(tags))
+    for object_id, name, slug in rows.values_list("object_id", "tag__name", "tag__slug"):
+        tags[object_id].append(TagRef(name, slug))
+    for obj in objects:
+        obj._search_tags = sorted(tags[obj.pk], key=lambda tag: tag.name.lower())
+
+
 def _write(built: list[tuple[IndexEntry, list[Facet], str]]) -> Counter:
     entries = IndexEntry.objects.bulk_create([entry for entry, _, _ in built], batch_size=500)
-    IndexFacet.objects.bulk_create(
-        [
-            IndexFacet(entry=entry, name=f.name, value=f.value[:100], label=f.label[:120])
-            for entry, (_, facets, _) in zip(entries, built, strict=True)
-            for f in facets
-        ],
-        batch_size=2000,
-    )
+    facet_table = connection.ops.quote_name(IndexFacet._meta.db_table)
+    with connection.cursor() as cursor:
+        # Plain executemany: the ORM's per-object overhead dominated rebuilds.
+        cursor.executemany(
+            f"INSERT INTO {facet_table} (entry_id, name, value, label) VALUES (%s, %s, %s, %s)",
+            [
+                (entry.pk, f.name, f.value[:100], f.label[:120])
+                for entry, (_, facets, _) in zip(entries, built, strict=True)
+                for f in facets
+            ],
+        )
     counts: Counter = Counter()
     for _, _, text in built:
         counts.update(words_of(text))
     return counts
 
 
+def _build_all(model: type[Searchable], objects: list[Searchable]) -> list:
+    content_type = ContentType.objects.get_for_model(model)
+    _load_tags(content_type, objects)
+    return [_build(obj, content_type) for obj in objects]
+
+
 @transaction.atomic
 def index_objects(model: type[Searchable], objects: Iterable[Searchable]) -> int:
     """(Re)index these objects of one model; returns how many were written."""
-    content_type = ContentType.objects.get_for_model(model)
-    built = [_build(obj, content_type) for obj in objects]
-    if not built:
+    objects = list(objects)
+    if not objects:
         return 0
-    _delete(content_type, [entry.object_id for entry, _, _ in built])
+    built = _build_all(model, objects)
+    _delete(ContentType.objects.get_for_model(model), [obj.pk for obj in objects])
     counts = _write(built)
     SearchWord.objects.bulk_create(
         [SearchWord(word=word, doc_count=n) for word, n in counts.items()],
@@ -137,9 +157,8 @@ def rebuild(progress: Callable[[int], None] | None = None, batch: int = BATCH) -
             for model in (IndexFacet, IndexEntry, SearchWord):
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
         for model in searchable_models():
-            content_type = ContentType.objects.get_for_model(model)
             for chunk in _chunks(model, batch):
-                words.update(_write([_build(obj, content_type) for obj in chunk]))
+                words.update(_write(_build_all(model, chunk)))
                 done += len(chunk)
                 if progress:
                     progress(done)

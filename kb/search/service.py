@@ -13,6 +13,7 @@ from django.utils import timezone
 from kb.core.permissions import AnyUser
 from kb.search.backends import get_backend
 from kb.search.backends.base import Criteria, FacetCount, Row
+from kb.search.index import searchable_models
 from kb.search.query import Clause, Query, Term, parse
 
 FACETS = ("type", "tag", "platform", "department", "evidence", "year")
@@ -29,6 +30,13 @@ class SearchResults:
     page: Page
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
     corrected_text: str = ""  # shown as "Showing results for …" when the query was corrected
+
+    def all_facet_values(self) -> list[FacetCount]:
+        return [value for values in self.facets.values() for value in values]
+
+
+def type_labels() -> list[tuple[str, str]]:
+    return [model.SEARCH_TYPE for model in searchable_models()]
 
 
 def damerau_levenshtein(a: str, b: str, limit: int = 3) -> int:
@@ -115,6 +123,9 @@ def search(
     page_obj = Paginator(range(total), per_page).get_page(page)
     offset = (page_obj.number - 1) * per_page
     hits = backend.results(criteria, offset=offset, limit=per_page) if total else []
+    labels = dict(type_labels())
+    for hit in hits:
+        hit.type_label = labels.get(hit.doc_type, hit.doc_type)
     return SearchResults(
         text=text,
         query=query,

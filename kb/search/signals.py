@@ -1,8 +1,8 @@
 """Keep the index in step with the content: saves, deletes, tag and other m2m changes.
 
-Changes are collected per transaction and indexed once, on commit, so a form that saves an
-article, its tags and its related items reindexes the article once and never indexes a
-write that is rolled back.
+Changes are collected and indexed once, on commit, so a form that saves an article, its
+tags and its related items reindexes the article once, and a rolled-back write is never
+indexed.
 """
 
 import threading
@@ -26,10 +26,14 @@ def _pending() -> dict[type[Searchable], set]:
 
 
 def schedule(model: type[Searchable], pk) -> None:
-    pending = _pending()
-    if not pending:
-        transaction.on_commit(flush)
-    pending[model._meta.concrete_model].add(pk)
+    """Reindex this object when the current transaction commits (at once outside one).
+
+    Every call registers a flush; the first to run indexes everything pending and the rest
+    find nothing to do. Keys left by a rolled-back transaction are indexed by the next
+    flush, which reads the database as it is, so nothing goes stale.
+    """
+    _pending()[model._meta.concrete_model].add(pk)
+    transaction.on_commit(flush)
 
 
 def flush() -> None:

@@ -43,8 +43,8 @@ class Source:
     with_params: list = field(default_factory=list)
     rank_sql: str = ""  # ORDER BY fragment putting the best match first
     title_sql: str = "e.title"
-    snippet_sql: str = "substr(e.summary, 1, 300)"
-    highlight_params: list = field(default_factory=list)
+    snippet_sqls: list[str] = field(default_factory=lambda: ["substr(e.summary, 1, 300)"])
+    highlight_params: list = field(default_factory=list)  # for title_sql, then snippet_sqls
 
 
 @dataclass
@@ -59,10 +59,12 @@ class Row:
     title_html: str
     snippet_html: str
     is_draft: bool = False
+    type_label: str = ""
 
 
 @dataclass
 class FacetCount:
+    name: str
     value: str
     label: str
     count: int
@@ -139,7 +141,7 @@ class SearchBackend:
         with self.db.cursor() as cursor:
             cursor.execute(sql, source.with_params + params)
             for name, value, label, count in cursor.fetchall():
-                counts.setdefault(name, []).append(FacetCount(value, label, count))
+                counts.setdefault(name, []).append(FacetCount(name, value, label, count))
         for values in counts.values():
             values.sort(key=lambda f: (-f.count, f.label.lower()))
         return counts
@@ -151,38 +153,52 @@ class SearchBackend:
         return f"{source.rank_sql}, e.evidence_level DESC NULLS LAST, {newest}"
 
     def results(self, criteria: Criteria, offset: int, limit: int) -> list[Row]:
+        """One page of hits: rank and page the ids first, then highlight only those rows."""
         source, where, params = self._statement(criteria)
         order = self.order_by(criteria, source)
-        # Rank and page first; highlight only the rows on the page.
+        sql = (
+            f"{source.with_sql} SELECT e.id FROM {source.from_sql} WHERE {where}"
+            f" ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        with self.db.cursor() as cursor:
+            cursor.execute(sql, source.with_params + params + [limit, offset])
+            ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return []
+        snippets = ", ".join(source.snippet_sqls)
+        conditions = [source.where_sql] if source.where_sql else []
+        conditions.append(f"e.id IN ({', '.join(['%s'] * len(ids))})")
         sql = (
             f"{source.with_sql} SELECT e.id, e.doc_type, e.url, e.subtitle, e.is_published,"
-            f" e.published_at, e.owner_id, {source.title_sql}, {source.snippet_sql}"
-            f" FROM {source.from_sql} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
+            f" e.published_at, e.owner_id, {source.title_sql}, {snippets}"
+            f" FROM {source.from_sql} WHERE {' AND '.join(conditions)}"
         )
-        all_params = source.with_params + source.highlight_params + params + [limit, offset]
         with self.db.cursor() as cursor:
-            cursor.execute(sql, all_params)
-            rows = cursor.fetchall()
-        hits = []
-        for row in rows:
-            published_at = self._datetime(row[5])
-            is_published = bool(row[4])
-            hits.append(
-                Row(
-                    id=row[0],
-                    doc_type=row[1],
-                    url=row[2],
-                    subtitle=row[3],
-                    is_published=is_published,
-                    published_at=published_at,
-                    owner_id=row[6],
-                    title_html=highlight_html(row[7]),
-                    snippet_html=highlight_html(row[8]) if row[8] else "",
-                    # Only the searcher's own unpublished or scheduled items reach here.
-                    is_draft=not is_published or not published_at or published_at > criteria.now,
-                )
-            )
-        return hits
+            cursor.execute(sql, source.with_params + source.highlight_params + source.params + ids)
+            rows = {row[0]: row for row in cursor.fetchall()}
+        return [self._row(rows[pk], criteria) for pk in ids if pk in rows]
+
+    def _row(self, row: tuple, criteria: Criteria) -> Row:
+        published_at = self._datetime(row[5])
+        is_published = bool(row[4])
+        snippets = [text for text in row[8:] if text]
+        # The first snippet with a highlighted word, else the first one there is.
+        snippet = next(
+            (text for text in snippets if MARK_START in text), snippets[0] if snippets else ""
+        )
+        return Row(
+            id=row[0],
+            doc_type=row[1],
+            url=row[2],
+            subtitle=row[3],
+            is_published=is_published,
+            published_at=published_at,
+            owner_id=row[6],
+            title_html=highlight_html(row[7]),
+            snippet_html=highlight_html(snippet),
+            # Only the searcher's own unpublished or scheduled items reach here.
+            is_draft=not is_published or not published_at or published_at > criteria.now,
+        )
 
     def _datetime(self, value) -> datetime | None:
         return value

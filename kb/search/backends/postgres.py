@@ -79,10 +79,10 @@ class PostgresBackend(SearchBackend):
             where_sql="e.search_vector @@ q.query",
             rank_sql=f"ts_rank_cd('{RANK_WEIGHTS}', e.search_vector, q.query) DESC",
             title_sql=f"ts_headline('{CONFIG}', e.title, q.query, %s)",
-            snippet_sql=(
+            snippet_sqls=[
                 f"ts_headline('{CONFIG}', left(e.summary || ' ' || e.body,"
                 f" {SNIPPET_SOURCE_CHARS}), q.query, %s)"
-            ),
+            ],
             highlight_params=[
                 f"HighlightAll=true, {HEADLINE}",
                 f'MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … ", {HEADLINE}',

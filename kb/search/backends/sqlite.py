@@ -103,13 +103,18 @@ class SQLiteBackend(SearchBackend):
 
     def source(self, query: Query) -> Source:
         return Source(
-            from_sql=f"{FTS} JOIN {self.entry_table} e ON e.id = {FTS}.rowid",
+            # CROSS JOIN makes SQLite drive the join from the FTS match, never the reverse.
+            from_sql=f"{FTS} CROSS JOIN {self.entry_table} e ON e.id = {FTS}.rowid",
             where_sql=f"{FTS} MATCH %s",
             params=[match_expression(query)],
             rank_sql=f"bm25({FTS}, {WEIGHTS})",
             title_sql=f"highlight({FTS}, 0, %s, %s)",
-            snippet_sql=f"snippet({FTS}, -1, %s, %s, '…', 28)",
-            highlight_params=[MARK_START, MARK_END, MARK_START, MARK_END],
+            # Summary first, then body: the title is already shown highlighted.
+            snippet_sqls=[
+                f"snippet({FTS}, 2, %s, %s, '…', 28)",
+                f"snippet({FTS}, 3, %s, %s, '…', 28)",
+            ],
+            highlight_params=[MARK_START, MARK_END] * 3,
         )
 
     def exclusion(self, query: Query) -> tuple[str, list]:

@@ -1,0 +1,28 @@
+"""The search page's parameters; invalid facet values are reported and ignored."""
+
+from django import forms
+
+from kb.casestudies.models import EvidenceLevel
+from kb.search.service import type_labels
+
+
+class SearchForm(forms.Form):
+    # Any text is accepted: the parser reduces it to safe words and caps its length.
+    q = forms.CharField(required=False, strip=True, label="Search")
+    type = forms.ChoiceField(required=False, choices=type_labels)
+    tag = forms.SlugField(required=False, max_length=100)
+    platform = forms.SlugField(required=False, max_length=80)
+    department = forms.SlugField(required=False, max_length=120)
+    evidence = forms.TypedChoiceField(
+        required=False, choices=EvidenceLevel.choices, coerce=str, label="Evidence level"
+    )
+    year = forms.IntegerField(required=False, min_value=1900, max_value=2100)
+    sort = forms.ChoiceField(
+        required=False, choices=[("relevance", "Relevance"), ("newest", "Newest")]
+    )
+
+    FACETS = ("type", "tag", "platform", "department", "evidence", "year")
+
+    def filters(self) -> dict[str, str]:
+        data = getattr(self, "cleaned_data", {})
+        return {name: str(data[name]) for name in self.FACETS if data.get(name)}

@@ -1,0 +1,89 @@
+"""The search results page and the search-as-you-type endpoint."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from kb.search import service
+from kb.search.forms import SearchForm
+
+FACET_TITLES = {
+    "type": "Type",
+    "tag": "Topic",
+    "platform": "Platform",
+    "department": "Department",
+    "evidence": "Evidence level",
+    "year": "Year",
+}
+FACET_VALUES_SHOWN = 12
+
+
+@require_GET
+def search_results(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    form.is_valid()  # invalid fields are dropped from cleaned_data and listed as errors
+    text = form.cleaned_data.get("q", "")
+    results = service.search(
+        text,
+        user=request.user,
+        filters=form.filters(),
+        sort=form.cleaned_data.get("sort") or "relevance",
+        page=request.GET.get("page"),
+        per_page=settings.KB_PAGE_SIZE,
+    )
+    active = form.filters()
+    labels = {(f.name, f.value): f.label for f in results.all_facet_values()}
+    facets = [
+        {
+            "title": title,
+            "values": [
+                {
+                    "label": value.label,
+                    "count": value.count,
+                    "selected": active.get(name) == value.value,
+                    "url": _with(request, **{name: value.value}),
+                }
+                for value in results.facets.get(name, [])[:FACET_VALUES_SHOWN]
+            ],
+        }
+        for name, title in FACET_TITLES.items()
+        if results.facets.get(name)
+    ]
+    active_filters = [
+        {
+            "title": FACET_TITLES[name],
+            "label": labels.get((name, value), value),
+            "remove_url": _with(request, **{name: None}),
+        }
+        for name, value in active.items()
+    ]
+    context = {
+        "form": form,
+        "results": results,
+        "page": results.page,
+        "facets": facets,
+        "active_filters": active_filters,
+        "hidden_filters": active,
+        "sort": form.cleaned_data.get("sort") or "relevance",
+        "form_errors": {k: v for k, v in form.errors.items() if k != "q"},
+    }
+    return render(request, "search/results.html", context)
+
+
+def _with(request: HttpRequest, **changes: str | None) -> str:
+    """This page's query string with some parameters set or removed, back on page 1."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    return "?" + params.urlencode()
+
+
+@require_GET
+def search_suggest(request: HttpRequest) -> JsonResponse:
+    text = request.GET.get("q", "")[:200]
+    return JsonResponse(service.suggest(text, user=request.user))

@@ -1,0 +1,90 @@
+"""The index follows the content: edits, publishing, deletes, tags and related changes."""
+
+from io import StringIO
+
+from django.core.management import call_command
+
+from kb.core.models import Status
+from kb.search import service
+from kb.search.models import IndexEntry
+from tests.factories import (
+    AdvocateProfileFactory,
+    ArticleFactory,
+    CaseStudyFactory,
+    DepartmentFactory,
+    PlatformFactory,
+)
+
+
+def found(text: str, user) -> list[str]:
+    return [hit.url for hit in service.search(text, user=user).hits]
+
+
+def test_an_edit_is_found_under_the_new_words_not_the_old(reader):
+    article = ArticleFactory(title="Podcasting basics")
+    article.title = "Livestreaming basics"
+    article.save()
+    assert found("livestreaming", reader) == [article.get_absolute_url()]
+    assert found("podcasting", reader) == []
+
+
+def test_a_deleted_item_disappears(reader):
+    article = ArticleFactory(title="Threads for councils")
+    article.delete()
+    assert found("threads", reader) == []
+    assert not IndexEntry.objects.exists()
+
+
+def test_unpublishing_hides_and_publishing_shows(reader):
+    article = ArticleFactory(title="Bluesky pilot")
+    article.unpublish()
+    article.save()
+    assert found("bluesky", reader) == []
+    article.publish()
+    article.save()
+    assert found("bluesky", reader) == [article.get_absolute_url()]
+
+
+def test_a_draft_submitted_for_review_stays_hidden(reader):
+    article = ArticleFactory(title="Yammer tips", status=Status.DRAFT)
+    article.status = Status.IN_REVIEW
+    article.save()
+    assert found("yammer", reader) == []
+
+
+def test_tag_changes_are_indexed(reader):
+    case_study = CaseStudyFactory(title="A hospital story")
+    case_study.tags.add("volunteering")
+    assert found("volunteering", reader) == [case_study.get_absolute_url()]
+    case_study.tags.remove("volunteering")
+    assert found("volunteering", reader) == []
+
+
+def test_platform_changes_from_either_side_are_indexed(reader):
+    case_study = CaseStudyFactory(title="A school story")
+    platform = PlatformFactory(name="Mastodon", slug="mastodon")
+    case_study.platforms.add(platform)
+    assert found("mastodon", reader) == [case_study.get_absolute_url()]
+    platform.case_studies.remove(case_study)
+    assert found("mastodon", reader) == []
+
+
+def test_renaming_a_person_or_department_updates_their_profile(reader):
+    department = DepartmentFactory(name="Estates", slug="estates")
+    profile = AdvocateProfileFactory(department=department)
+    profile.user.first_name = "Zebedee"
+    profile.user.save()
+    assert found("zebedee", reader) == [profile.get_absolute_url()]
+    department.name = "Facilities"
+    department.save()
+    assert found("facilities", reader) == [profile.get_absolute_url()]
+
+
+def test_rebuild_command_reindexes_everything_and_reports_speed():
+    ArticleFactory(title="One")
+    CaseStudyFactory(title="Two")
+    IndexEntry.objects.all().delete()
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out, stderr=StringIO())
+    assert IndexEntry.objects.count() == 2
+    assert "Indexed 2 documents" in out.getvalue() and "docs/s" in out.getvalue()

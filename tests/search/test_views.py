@@ -1,0 +1,98 @@
+"""The search page and the search-as-you-type endpoint, as a signed-in person uses them."""
+
+import pytest
+from django.urls import reverse
+
+from kb.core.models import Status
+from tests.factories import ArticleFactory, CaseStudyFactory
+
+URL = reverse("search:results")
+
+
+def test_search_needs_login(client):
+    response = client.get(URL, {"q": "x"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_results_page_shows_highlighted_hits_facets_and_count(reader_client):
+    ArticleFactory(title="Recruitment on LinkedIn", tags=["recruitment"])
+    CaseStudyFactory(title="Recruitment at a council", tags=["public-sector"])
+    response = reader_client.get(URL, {"q": "recruitment"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "2 results" in html
+    assert "<mark>Recruitment</mark> on LinkedIn" in html
+    assert "Case study" in html and "Article" in html
+    assert 'href="?q=recruitment&amp;type=article"' in html
+
+
+def test_a_facet_link_narrows_and_the_filter_can_be_removed(reader_client):
+    ArticleFactory(title="Video for nurses", tags=["health"])
+    ArticleFactory(title="Video for teachers", tags=["education"])
+    response = reader_client.get(URL, {"q": "video", "tag": "health"})
+    html = response.content.decode()
+    assert (
+        "1 result " in html
+        and "Video for nurses" not in html.replace("<mark>", "").replace("</mark>", "")
+        or "nurses" in html
+    )
+    assert "teachers" not in html
+    assert 'href="?q=video"' in html  # remove the tag filter
+
+
+def test_the_typo_notice_links_to_the_corrected_query(reader_client):
+    ArticleFactory(title="LinkedIn for beginners")
+    html = reader_client.get(URL, {"q": "linkdin"}).content.decode()
+    assert "No results for “linkdin”" in html and "Showing results for" in html
+    assert "beginners" in html
+
+
+def test_no_results_says_so_clearly(reader_client):
+    html = reader_client.get(URL, {"q": "zzzzqqq"}).content.decode()
+    assert "No results for “zzzzqqq”" in html
+
+
+def test_invalid_filters_are_ignored_with_a_notice(reader_client):
+    ArticleFactory(title="Webinar guide")
+    response = reader_client.get(
+        URL, {"q": "webinar", "type": "nope", "year": "abc", "evidence": "9", "tag": "<b>"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Some filters were ignored" in html and "1 result" in html
+
+
+def test_an_authors_own_draft_is_listed_as_a_draft(advocate_client, advocate):
+    ArticleFactory(title="My webinar draft", status=Status.DRAFT, author=advocate)
+    html = advocate_client.get(URL, {"q": "webinar"}).content.decode()
+    assert "badge-draft" in html
+
+
+@pytest.mark.parametrize("page_size", [1, 20])
+def test_a_results_page_costs_the_same_queries_whatever_its_size(
+    reader_client, settings, django_assert_num_queries, page_size
+):
+    for n in range(25):
+        ArticleFactory(title=f"Newsletter idea {n}", tags=["email", f"t{n}"])
+    settings.KB_PAGE_SIZE = page_size
+    reader_client.get(URL, {"q": "newsletter"})  # warm the session and content types
+    # session, user, permissions (2) and profile for the header; facets and total, ranked
+    # ids, highlighted rows for the results.
+    with django_assert_num_queries(8):
+        response = reader_client.get(URL, {"q": "newsletter"})
+    assert len(response.context["results"].hits) == page_size
+
+
+def test_suggest_completes_the_last_word_and_returns_titles(reader_client):
+    ArticleFactory(title="LinkedIn for beginners")
+    data = reader_client.get(reverse("search:suggest"), {"q": "link"}).json()
+    assert data["completions"] == ["linkedin"]
+    assert data["results"][0]["title"] == "<mark>LinkedIn</mark> for beginners"
+    assert data["results"][0]["url"].startswith("/articles/")
+
+
+def test_suggest_handles_empty_and_hostile_input(reader_client):
+    for text in ["", " ", '"', "-", "\x00", "x" * 5000]:
+        response = reader_client.get(reverse("search:suggest"), {"q": text})
+        assert response.status_code == 200
+        assert response.json()["results"] == []
