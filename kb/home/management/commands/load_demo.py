@@ -32,6 +32,8 @@ class Command(BaseCommand):
             self.stdout.write("The KB already has content; demo data not reloaded.")
         else:
             call_command("loaddata", "demo", verbosity=0)
+            # loaddata saves raw rows without signals, so index everything in one pass.
+            call_command("rebuild_search_index", stdout=self.stdout, stderr=self.stderr)
             self.stdout.write(self.style.SUCCESS("Demo content loaded."))
         self.stdout.write("\nDemo sign-ins (demo data only — never use these in production):")
         for username, password, role in DEMO_LOGINS:

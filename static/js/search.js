@@ -1,0 +1,106 @@
+/* Search-as-you-type for the header box. Progressive enhancement: without this script the
+   box is a plain GET form to the results page. Suggestions come from /search/suggest/,
+   whose titles are HTML-escaped on the server apart from <mark> highlights. */
+(function () {
+  "use strict";
+  var input = document.getElementById("header-q");
+  var list = document.getElementById("header-suggestions");
+  if (!input || !list || !window.fetch) return;
+  var form = input.form;
+  var url = input.getAttribute("data-suggest-url");
+  var timer = null;
+  var controller = null;
+  var active = -1;
+
+  function options() {
+    return Array.prototype.slice.call(list.querySelectorAll("[role=option]"));
+  }
+
+  function close() {
+    list.hidden = true;
+    list.innerHTML = "";
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  }
+
+  function highlight(index) {
+    var items = options();
+    if (!items.length) return;
+    active = (index + items.length) % items.length;
+    items.forEach(function (item, i) {
+      item.setAttribute("aria-selected", i === active ? "true" : "false");
+    });
+    input.setAttribute("aria-activedescendant", items[active].id);
+  }
+
+  function option(id, html, href, kind) {
+    var li = document.createElement("li");
+    li.id = id;
+    li.setAttribute("role", "option");
+    li.setAttribute("aria-selected", "false");
+    li.className = "suggestion suggestion-" + kind;
+    var a = document.createElement("a");
+    a.href = href;
+    a.tabIndex = -1;
+    a.innerHTML = html; /* escaped server-side, <mark> only */
+    li.appendChild(a);
+    return li;
+  }
+
+  function render(data) {
+    list.innerHTML = "";
+    var n = 0;
+    data.completions.forEach(function (word) {
+      var words = input.value.replace(/\S+$/, "") + word;
+      var href = form.action + "?q=" + encodeURIComponent(words);
+      var text = document.createElement("span");
+      text.textContent = words;
+      list.appendChild(option("suggestion-" + n++, "Search for <strong>" + text.innerHTML + "</strong>", href, "query"));
+    });
+    data.results.forEach(function (result) {
+      var label = result.title + (result.subtitle ? ' <span class="suggestion-meta"></span>' : "");
+      var li = option("suggestion-" + n++, label, result.url, result.type);
+      var meta = li.querySelector(".suggestion-meta");
+      if (meta) meta.textContent = result.subtitle;
+      list.appendChild(li);
+    });
+    if (!n) return close();
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    active = -1;
+  }
+
+  function fetchSuggestions() {
+    var text = input.value;
+    if (text.trim().length < 2) return close();
+    if (controller) controller.abort();
+    controller = window.AbortController ? new AbortController() : null;
+    fetch(url + "?q=" + encodeURIComponent(text), {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+      signal: controller ? controller.signal : undefined,
+    })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data && input.value === text) render(data); })
+      .catch(function () { /* aborted or offline: the form still works */ });
+  }
+
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(fetchSuggestions, 150);
+  });
+  input.addEventListener("keydown", function (event) {
+    if (list.hidden) return;
+    if (event.key === "ArrowDown") { event.preventDefault(); highlight(active + 1); }
+    else if (event.key === "ArrowUp") { event.preventDefault(); highlight(active - 1); }
+    else if (event.key === "Escape") { close(); }
+    else if (event.key === "Enter" && active >= 0) {
+      event.preventDefault();
+      window.location.href = options()[active].querySelector("a").href;
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (!form.contains(event.target)) close();
+  });
+})();
