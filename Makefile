@@ -8,7 +8,14 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kb
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint test-sqlite test-postgres check-postgres install lock clean
+# The benchmark corpus lives in its own databases, never the development one.
+BENCH_DOCS ?= 100000
+BENCH_SQLITE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
+BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/kb_bench
+# Production-like: DEBUG off (no query logging), hashed static files.
+BENCH_ENV := SECRET_KEY=benchmark-only ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
+
+.PHONY: run test lint test-sqlite test-postgres check-postgres install lock clean bench
 
 install: $(INSTALLED)
 
@@ -45,6 +52,19 @@ check-postgres: install
 
 test-postgres: check-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+
+# Search benchmark (prints tables, asserts nothing): a fresh corpus on each database.
+bench: check-postgres
+	rm -f var/bench.sqlite3*
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_SQLITE_URL) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_SQLITE_URL) $(BIN)/python manage.py bench_search --docs $(BENCH_DOCS)
+	$(BIN)/python -c "import psycopg, sys; \
+	conn = psycopg.connect(sys.argv[1].rsplit('/', 1)[0] + '/postgres', autocommit=True); \
+	conn.execute('DROP DATABASE IF EXISTS kb_bench'); conn.execute('CREATE DATABASE kb_bench')" \
+	"$(BENCH_POSTGRES_URL)"
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_POSTGRES_URL) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_POSTGRES_URL) $(BIN)/python manage.py bench_search --docs $(BENCH_DOCS)
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt

@@ -20,6 +20,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """Real hashers cost ~0.25 s a user; tests need no protection against brute force."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _with_roles(user, *roles: str):
     user.groups.add(*Group.objects.filter(name__in=roles))
     return user
@@ -69,6 +75,11 @@ def reader_client(reader):
 @pytest.fixture
 def advocate_client(advocate):
     return _client_for(advocate)
+
+
+@pytest.fixture
+def other_advocate_client(other_advocate):
+    return _client_for(other_advocate)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Filters of the advocate directory."""
 
 import django_filters
+from django import forms
 
 from kb.advocates.models import AdvocateProfile, Department
 from kb.core.filters import SortFilter, TagFilter
@@ -16,7 +17,10 @@ class AdvocateFilter(django_filters.FilterSet):
         empty_label="Any platform",
     )  # fmt: skip
     tag = TagFilter(field_name="expertise__slug", label="Expertise")
-    open_to_help = django_filters.BooleanFilter(label="Open to help colleagues")
+    open_to_help = django_filters.BooleanFilter(
+        label="Open to help colleagues",
+        widget=forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")]),
+    )
     sort = SortFilter(
         {
             "name": ("Name", ["user__first_name", "user__last_name", "pk"]),

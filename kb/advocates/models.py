@@ -115,7 +115,7 @@ class Handle(models.Model):
     profile = models.ForeignKey(AdvocateProfile, on_delete=models.CASCADE, related_name="handles")
     platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="handles")
     handle = models.CharField(max_length=100)
-    url = models.URLField(blank=True)
+    url = models.URLField("URL", blank=True)
 
     class Meta:
         ordering = ["platform__name"]

@@ -7,7 +7,15 @@ from kb.core.admin import ContentAdmin
 class MetricInline(admin.TabularInline):
     model = Metric
     extra = 1
-    fields = ["position", "name", "value_before", "value_after", "unit", "period"]
+    fields = [
+        "position",
+        "name",
+        "value_before",
+        "value_after",
+        "unit",
+        "period",
+        "lower_is_better",
+    ]
 
 
 @admin.register(CaseStudy)

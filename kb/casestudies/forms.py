@@ -18,13 +18,22 @@ class CaseStudyForm(ContentForm):
             "platforms": forms.CheckboxSelectMultiple,
             "summary": forms.Textarea(attrs={"rows": 3}),
             "published_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "year": forms.NumberInput(attrs={"min": 1990, "max": 2100}),
         }
 
 
 MetricFormSet = forms.inlineformset_factory(
     CaseStudy,
     Metric,
-    fields=["name", "value_before", "value_after", "unit", "period", "position"],
+    fields=[
+        "name",
+        "value_before",
+        "value_after",
+        "unit",
+        "period",
+        "lower_is_better",
+        "position",
+    ],
     extra=2,
     max_num=20,
     validate_max=True,

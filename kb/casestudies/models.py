@@ -49,7 +49,7 @@ class CaseStudy(Searchable, Content):
     challenge = models.TextField(max_length=20_000, blank=True, help_text="Markdown.")
     approach = models.TextField(max_length=20_000, blank=True, help_text="Markdown.")
     outcome = models.TextField(max_length=20_000, blank=True, help_text="Markdown.")
-    source_url = models.URLField(max_length=500, blank=True)
+    source_url = models.URLField("source URL", max_length=500, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1990), MaxValueValidator(2100)], db_index=True
@@ -117,6 +117,9 @@ class CaseStudy(Searchable, Content):
         return cls.objects.prefetch_related("platforms", "metrics")
 
 
+CURRENCY_SYMBOLS = {"£", "$", "€", "¥", "₹", "CHF"}
+
+
 class Metric(models.Model):
     """One measured result of a case study, such as "Applications per vacancy 14 → 31"."""
 
@@ -126,6 +129,9 @@ class Metric(models.Model):
     value_after = models.DecimalField(max_digits=14, decimal_places=2)
     unit = models.CharField(max_length=40, blank=True, help_text='e.g. "%", "followers", "£".')
     period = models.CharField(max_length=80, blank=True, help_text='e.g. "6 months".')
+    lower_is_better = models.BooleanField(
+        default=False, help_text="Tick when a fall is the improvement (cost, time to hire)."
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -139,6 +145,18 @@ class Metric(models.Model):
         if self.value_before is None:
             return None
         return self.value_after - self.value_before
+
+    @property
+    def improved(self) -> bool | None:
+        """Whether the change is an improvement; None when there is no change to judge."""
+        if not self.change:
+            return None
+        return (self.change < 0) == self.lower_is_better
+
+    @property
+    def unit_is_prefix(self) -> bool:
+        """Currencies are written before the number (£4,200), other units after (18 %)."""
+        return self.unit in CURRENCY_SYMBOLS
 
     @property
     def change_percent(self) -> Decimal | None:

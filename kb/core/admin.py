@@ -39,9 +39,12 @@ class ContentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected items", permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        now = timezone.now()
-        count = queryset.exclude(status=Status.PUBLISHED).update(status=Status.PUBLISHED)
-        queryset.filter(published_at__isnull=True).update(published_at=now)
+        # Select by primary key first: the changelist filter (e.g. status=draft) would
+        # otherwise stop matching the rows half-way through.
+        pks = list(queryset.exclude(status=Status.PUBLISHED).values_list("pk", flat=True))
+        rows = self.model._default_manager.filter(pk__in=pks)
+        count = rows.update(status=Status.PUBLISHED)
+        rows.filter(published_at__isnull=True).update(published_at=timezone.now())
         self._report(request, count, "published")
 
     @admin.action(description="Unpublish selected items (back to draft)", permissions=["publish"])

@@ -1,0 +1,115 @@
+"""List pages cost the same number of queries for 1 item as for 50: no N+1 anywhere.
+
+Each builder makes items carrying every relation a card shows (tags, platforms, metrics,
+authors with profiles, departments, handles), so a missing select_related or
+prefetch_related shows up as a difference between the two counts.
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kb.articles.models import Article
+from kb.casestudies.models import CaseStudy
+from kb.research.models import ResearchLink
+from tests.factories import (
+    AdvocateProfileFactory,
+    ArticleFactory,
+    CaseStudyFactory,
+    DepartmentFactory,
+    HandleFactory,
+    MetricFactory,
+    PlatformFactory,
+    ResearchLinkFactory,
+)
+
+TAG = "video"
+MANY = 50
+
+
+def make_case_studies(n: int) -> None:
+    for _ in range(n):
+        platforms = [PlatformFactory(), PlatformFactory()]
+        case_study = CaseStudyFactory(tags=[TAG, "linkedin"], platforms=platforms)
+        MetricFactory.create_batch(2, case_study=case_study)
+
+
+def make_research(n: int) -> None:
+    ResearchLinkFactory.create_batch(n, tags=[TAG, "surveys"])
+
+
+def make_advocates(n: int) -> None:
+    for _ in range(n):
+        profile = AdvocateProfileFactory(
+            department=DepartmentFactory(), expertise=[TAG, "coaching"]
+        )
+        profile.platforms.add(PlatformFactory())
+        HandleFactory(profile=profile)
+
+
+def make_articles(n: int) -> None:
+    for _ in range(n):
+        author = AdvocateProfileFactory(department=DepartmentFactory()).user
+        ArticleFactory(author=author, tags=[TAG, "guides"])
+
+
+def make_everything(n: int) -> None:
+    make_case_studies(n)
+    make_research(n)
+    make_articles(n)
+    make_advocates(n)
+    for model in (CaseStudy, ResearchLink, Article):
+        model.objects.update(featured=True)
+
+
+PAGES: dict[str, tuple[str, Callable[[int], None], str | None]] = {
+    # name: (URL name, builder, the card class each listed item renders once)
+    "case study list": ("casestudies:list", make_case_studies, "card-casestudy"),
+    "research list": ("research:list", make_research, "card-research"),
+    "article list": ("articles:list", make_articles, "card-article"),
+    "advocate directory": ("advocates:list", make_advocates, "card-advocate"),
+    "home": ("home", make_everything, None),
+    "tag page": ("tag_detail", make_everything, None),
+}
+
+
+def page_url(url_name: str) -> str:
+    return reverse(url_name, args=[TAG]) if url_name == "tag_detail" else reverse(url_name)
+
+
+def count_queries(client: Client, url: str, build: Callable[[int], None], n: int) -> int:
+    """Queries one GET of ``url`` costs once ``build(n)`` more items exist.
+
+    A first, uncounted request warms per-process caches (content types) so that only
+    the cost of rendering the page is measured.
+    """
+    build(n)
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(("url_name", "build", "marker"), PAGES.values(), ids=PAGES.keys())
+def test_a_page_costs_the_same_queries_for_one_item_as_for_fifty(
+    reader_client: Client,
+    settings,
+    django_assert_num_queries,
+    url_name: str,
+    build: Callable[[int], None],
+    marker: str | None,
+) -> None:
+    settings.KB_PAGE_SIZE = MANY
+    url = page_url(url_name)
+    for_one = count_queries(reader_client, url, build, 1)
+    build(MANY - 1)
+    with django_assert_num_queries(for_one):
+        response = reader_client.get(url)
+    assert response.status_code == 200
+    if marker:
+        assert response.content.decode().count(f'class="card {marker}"') == MANY
