@@ -9,7 +9,7 @@ from kb.research.models import ResearchLink
 
 
 class ArticleForm(ContentForm):
-    class Meta:
+    class Meta(ContentForm.Meta):
         model = Article
         fields = [
             "title", "summary", "body", "tags", "related_case_studies", "related_research",

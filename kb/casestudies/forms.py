@@ -7,7 +7,7 @@ from kb.core.forms import ContentForm
 
 
 class CaseStudyForm(ContentForm):
-    class Meta:
+    class Meta(ContentForm.Meta):
         model = CaseStudy
         fields = [
             "title", "organisation", "sector", "platforms", "year", "evidence_level",

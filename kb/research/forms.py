@@ -7,7 +7,7 @@ from kb.research.models import ResearchLink
 
 
 class ResearchLinkForm(ContentForm):
-    class Meta:
+    class Meta(ContentForm.Meta):
         model = ResearchLink
         fields = [
             "url", "title", "publisher", "authors", "publication_date", "kind", "key_finding",
