@@ -15,7 +15,8 @@ BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/kb_bench
 # Production-like: DEBUG off (no query logging), hashed static files.
 BENCH_ENV := SECRET_KEY=benchmark-only ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 
-.PHONY: run test lint test-sqlite test-postgres check-postgres install lock clean bench
+.PHONY: run test lint test-sqlite test-postgres check-postgres install lock clean bench \
+	bench-sqlite bench-postgres
 
 install: $(INSTALLED)
 
@@ -54,11 +55,16 @@ test-postgres: check-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
 
 # Search benchmark (prints tables, asserts nothing): a fresh corpus on each database.
-bench: check-postgres
+bench: bench-sqlite bench-postgres
+
+bench-sqlite: install
 	rm -f var/bench.sqlite3*
 	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_SQLITE_URL) $(BIN)/python manage.py migrate --noinput -v0
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_SQLITE_URL) $(BIN)/python manage.py bench_search --docs $(BENCH_DOCS)
+
+bench-postgres: check-postgres
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python -c "import psycopg, sys; \
 	conn = psycopg.connect(sys.argv[1].rsplit('/', 1)[0] + '/postgres', autocommit=True); \
 	conn.execute('DROP DATABASE IF EXISTS kb_bench'); conn.execute('CREATE DATABASE kb_bench')" \

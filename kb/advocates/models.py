@@ -80,7 +80,6 @@ class AdvocateProfile(Searchable, models.Model):
         if self.department:
             facets.append(Facet("department", self.department.slug, self.department.name))
         return SearchDocument(
-            doc_type=self.SEARCH_TYPE[0],
             title=self.display_name,
             url=self.get_absolute_url(),
             keywords=" ".join(

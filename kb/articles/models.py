@@ -42,7 +42,6 @@ class Article(Searchable, Content):
         if department:
             facets.append(Facet("department", department.slug, department.name))
         return SearchDocument(
-            doc_type=self.SEARCH_TYPE[0],
             title=self.title,
             url=self.get_absolute_url(),
             keywords=" ".join([tag.name for tag in tags] + [author]),

@@ -84,9 +84,7 @@ class CaseStudy(Searchable, Content):
 
     def search_document(self) -> SearchDocument:
         tags, platforms = self.search_tags(), list(self.platforms.all())
-        level = EvidenceLevel(self.evidence_level)
         return SearchDocument(
-            doc_type=self.SEARCH_TYPE[0],
             title=self.title,
             url=self.get_absolute_url(),
             keywords=" ".join(
@@ -106,7 +104,6 @@ class CaseStudy(Searchable, Content):
             evidence_level=self.evidence_level,
             facets=[
                 Facet("year", str(self.year), str(self.year)),
-                Facet("evidence", str(level.value), level.label),
                 *tag_facets(tags),
                 *platform_facets(platforms),
             ],

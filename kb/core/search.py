@@ -24,7 +24,9 @@ class Facet:
 
 @dataclass
 class SearchDocument:
-    doc_type: str
+    """What the index holds of one object. Facets named type, year or department (and
+    evidence_level) become columns of the entry; others, such as tags and platforms, rows."""
+
     title: str
     url: str
     keywords: str = ""

@@ -82,7 +82,6 @@ class ResearchLink(Searchable, Content):
         if self.year:
             facets.append(Facet("year", str(self.year), str(self.year)))
         return SearchDocument(
-            doc_type=self.SEARCH_TYPE[0],
             title=self.title,
             url=self.get_absolute_url(),
             keywords=" ".join([tag.name for tag in tags] + [self.publisher, self.authors]),

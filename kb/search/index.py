@@ -6,6 +6,7 @@ its full-text structure (FTS5 table or tsvector column) in step by itself.
 
 import re
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
@@ -16,12 +17,14 @@ from taggit.models import TaggedItem
 
 from kb.core.search import Facet, Searchable, SearchDocument, TagRef
 from kb.search.backends import get_backend
-from kb.search.models import IndexEntry, IndexFacet, SearchWord
+from kb.search.models import IndexEntry, IndexFacet, IndexState, SearchWord
 
 WORD = re.compile(r"[^\W_]{3,40}")
 # Characters the snippet code uses as highlight marks must never come from documents.
 _RESERVED = str.maketrans({"\x00": " ", "\x02": " ", "\x03": " "})
 BATCH = 1000
+# Facets with one value per document are columns of IndexEntry; the rest IndexFacet rows.
+COLUMN_FACETS = {"type", "year", "evidence", "department"}
 
 
 def searchable_models() -> list[type[Searchable]]:
@@ -38,23 +41,27 @@ def _clean(text: str, limit: int) -> str:
 
 def _build(obj: Searchable, content_type: ContentType) -> tuple[IndexEntry, list[Facet], str]:
     doc: SearchDocument = obj.search_document()
-    type_value, type_label = obj.SEARCH_TYPE
+    columns = {f.name: f for f in doc.facets if f.name in COLUMN_FACETS}
+    year, department = columns.get("year"), columns.get("department")
     entry = IndexEntry(
         content_type=content_type,
         object_id=obj.pk,
-        doc_type=doc.doc_type,
+        is_published=doc.is_published,
+        published_at=doc.published_at,
+        owner_id=doc.owner_id,
+        doc_type=obj.SEARCH_TYPE[0],
+        evidence_level=doc.evidence_level,
+        year=int(year.value) if year else None,
+        department=department.value[:120] if department else "",
+        department_name=department.label[:120] if department else "",
+        url=doc.url[:300],
+        subtitle=_clean(doc.subtitle, 300),
         title=_clean(doc.title, 300),
         keywords=_clean(doc.keywords, 5_000),
         summary=_clean(doc.summary, 5_000),
         body=_clean(doc.body, 200_000),
-        url=doc.url[:300],
-        subtitle=_clean(doc.subtitle, 300),
-        is_published=doc.is_published,
-        published_at=doc.published_at,
-        owner_id=doc.owner_id,
-        evidence_level=doc.evidence_level,
     )
-    facets = [Facet("type", type_value, type_label), *doc.facets]
+    facets = [f for f in doc.facets if f.name not in COLUMN_FACETS]
     text = " ".join((entry.title, entry.keywords, entry.summary, entry.body))
     return entry, facets, text
 
@@ -108,7 +115,15 @@ def index_objects(model: type[Searchable], objects: Iterable[Searchable]) -> int
         ignore_conflicts=True,  # existing words keep their (approximate) counts
         batch_size=2000,
     )
+    _changed()
     return len(built)
+
+
+def _changed() -> None:
+    """Tell every process its snapshot of the index is out of date (see snapshot.py)."""
+    version = uuid.uuid4().hex
+    if not IndexState.objects.filter(pk=1).update(version=version):
+        IndexState.objects.create(pk=1, version=version)
 
 
 def _delete(content_type: ContentType, object_ids: list) -> None:
@@ -126,6 +141,7 @@ def reindex(model: type[Searchable], pks: Iterable) -> None:
     gone = pks - {obj.pk for obj in objects}
     if gone:
         _delete(ContentType.objects.get_for_model(model), list(gone))
+        _changed()
 
 
 def _chunks(model: type[Searchable], size: int) -> Iterator[list[Searchable]]:
@@ -165,4 +181,5 @@ def rebuild(progress: Callable[[int], None] | None = None, batch: int = BATCH) -
         SearchWord.objects.bulk_create(
             [SearchWord(word=word, doc_count=n) for word, n in words.items()], batch_size=5000
         )
+        _changed()
     return done, time.perf_counter() - started

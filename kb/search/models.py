@@ -12,20 +12,26 @@ from django.db import models
 
 
 class IndexEntry(models.Model):
+    # Small columns first: SQLite stores a row's columns in this order, and visibility
+    # checks and facet counts must not read through the overflow pages of the texts.
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.BigIntegerField()
+    is_published = models.BooleanField()
+    published_at = models.DateTimeField(null=True)
+    owner_id = models.BigIntegerField(null=True)
+    # The single-valued facets live on the row; tags and platforms in IndexFacet.
     doc_type = models.CharField(max_length=20)
+    evidence_level = models.PositiveSmallIntegerField(null=True)
+    year = models.PositiveSmallIntegerField(null=True)
+    department = models.CharField(max_length=120, blank=True)
+    department_name = models.CharField(max_length=120, blank=True)
+    url = models.CharField(max_length=300)
+    subtitle = models.CharField(max_length=300, blank=True)
     # The four weighted slots: title (A) > keywords (B) > summary (C) > body (D).
     title = models.CharField(max_length=300)
     keywords = models.TextField(blank=True)
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True)
-    url = models.CharField(max_length=300)
-    subtitle = models.CharField(max_length=300, blank=True)
-    is_published = models.BooleanField()
-    published_at = models.DateTimeField(null=True)
-    owner_id = models.BigIntegerField(null=True)
-    evidence_level = models.PositiveSmallIntegerField(null=True)
 
     class Meta:
         verbose_name_plural = "index entries"
@@ -45,7 +51,7 @@ class IndexEntry(models.Model):
 
 
 class IndexFacet(models.Model):
-    """One facet value of an entry: type, tag, platform, department, evidence or year."""
+    """One value of a multi-valued facet of an entry: a tag or a platform."""
 
     entry = models.ForeignKey(IndexEntry, on_delete=models.CASCADE, related_name="facets")
     name = models.CharField(max_length=20)
@@ -71,3 +77,15 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class IndexState(models.Model):
+    """A single row whose version changes with every write to the index, so each process
+    knows when its in-memory snapshot of visibility and facets (kb.search.snapshot) is
+    stale. A random version, not a counter: a rolled-back write must never be mistaken
+    for the state it had reached."""
+
+    version = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.version

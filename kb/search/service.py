@@ -1,18 +1,23 @@
 """The one search interface the views (and the benchmark) use.
 
-search() parses the query, counts facets and total in one statement, fetches one page of
-highlighted results in a second, and — only when nothing matched — tries a typo-corrected
-query. The number of SQL statements does not depend on the page size.
+search() reads the index version (one query), asks the backend which entries match with
+what score (one query), narrows them to what the user may see and the chosen facets, counts
+every facet and orders the hits in memory (kb.search.snapshot), then highlights only the
+page's rows (one query). Only when nothing matched does it try a typo-corrected query.
+The number of SQL statements does not depend on the page size.
 """
 
+import heapq
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.utils import timezone
 
+from kb.casestudies.models import EvidenceLevel
 from kb.core.permissions import AnyUser
+from kb.search import snapshot as snapshots
 from kb.search.backends import get_backend
-from kb.search.backends.base import Criteria, FacetCount, Row
+from kb.search.backends.base import SearchBackend
 from kb.search.index import searchable_models
 from kb.search.query import Clause, Query, Term, parse
 
@@ -22,10 +27,30 @@ MAX_CORRECTIONS = 5
 
 
 @dataclass
+class FacetCount:
+    name: str
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class Hit:
+    id: int
+    doc_type: str
+    type_label: str
+    url: str
+    subtitle: str
+    title_html: str
+    snippet_html: str
+    is_draft: bool
+
+
+@dataclass
 class SearchResults:
     text: str
     query: Query
-    hits: list[Row]
+    hits: list[Hit]
     total: int
     page: Page
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
@@ -33,6 +58,23 @@ class SearchResults:
 
     def all_facet_values(self) -> list[FacetCount]:
         return [value for values in self.facets.values() for value in values]
+
+
+def _facet_counts(snapshot: snapshots.Snapshot, hits: int) -> dict[str, list[FacetCount]]:
+    labels = {
+        "type": dict(type_labels()),
+        "evidence": {str(value): label for value, label in EvidenceLevel.choices},
+    }
+    facets = {}
+    for name, values in snapshot.count(hits).items():
+        names = labels.get(name, {})
+        facets[name] = sorted(
+            (FacetCount(name, value, names.get(value, label), n) for value, label, n in values),
+            key=lambda f: (
+                (-int(f.value), 0) if name in ("evidence", "year") else (-f.count, f.label.lower())
+            ),
+        )
+    return facets
 
 
 def type_labels() -> list[tuple[str, str]]:
@@ -87,6 +129,57 @@ def corrections(query: Query) -> dict[str, str]:
     return replacements
 
 
+@dataclass
+class _Matched:
+    scores: dict[int, float]
+    hits: int  # bit set of the matches the user may see that pass the filters
+
+
+def _match(
+    backend: SearchBackend,
+    snapshot: snapshots.Snapshot,
+    query: Query,
+    *,
+    user_id: int | None,
+    filters: dict[str, str],
+    scored: bool,
+) -> _Matched:
+    if query.positive:
+        scores = dict(backend.match(query, scored=scored))
+    else:
+        # No words to look for: everything, less what is excluded.
+        scores = dict.fromkeys(snapshot.all_ids, 0.0)
+        if query.negative:
+            excluded = [term for clause in query.negative for term in clause.alternatives]
+            for pk, _ in backend.match(Query([Clause(excluded)]), scored=False):
+                scores.pop(pk, None)
+    hits = snapshots.bits_of(scores) & snapshot.visible_to(user_id)
+    wanted = snapshot.filter_bits(filters)
+    if wanted is not None:
+        hits &= wanted
+    return _Matched(scores, hits)
+
+
+def _ordered(
+    matched: _Matched, snapshot: snapshots.Snapshot, *, by_rank: bool, count: int
+) -> list[int]:
+    """The first ``count`` hits: best score, then stronger evidence, then newest."""
+    allowed = matched.hits.to_bytes((matched.hits.bit_length() >> 3) + 1, "little")
+    published, evidence = snapshot.published, snapshot.evidence
+    visible = [
+        (pk, score)
+        for pk, score in matched.scores.items()
+        if (pk >> 3) < len(allowed) and allowed[pk >> 3] >> (pk & 7) & 1
+    ]
+    if by_rank:
+        keys = [
+            (-score, -evidence.get(pk, 0), -published.get(pk, 0.0), -pk) for pk, score in visible
+        ]
+    else:
+        keys = [(-published.get(pk, 0.0), -pk) for pk, _ in visible]
+    return [-key[-1] for key in heapq.nsmallest(count, keys)]
+
+
 def search(
     text: str,
     *,
@@ -97,44 +190,63 @@ def search(
     per_page: int = 20,
 ) -> SearchResults:
     backend = get_backend()
-    query = parse(text)
-    criteria = Criteria(
-        query=query,
-        filters={k: v for k, v in (filters or {}).items() if k in FACETS and v},
-        user_id=user.pk if user.is_authenticated else None,
-        now=timezone.now(),
-        sort=sort if sort in SORTS else "relevance",
-    )
-    facets = backend.facet_counts(criteria)
+    now = timezone.now()
+    snapshot = snapshots.current(now)
+    query = original = parse(text)
+    filters = {k: str(v) for k, v in (filters or {}).items() if k in FACETS and v}
+    user_id = user.pk if user.is_authenticated else None
+    by_rank = sort != "newest" and bool(query.positive)
+    options = {"user_id": user_id, "filters": filters, "scored": by_rank}
+
+    matched = _match(backend, snapshot, query, **options)
     corrected_text = ""
-    if not facets and query.positive:
+    if not matched.hits and query.positive:
         replacements = corrections(query)
         if replacements:
             corrected = query.replace_words(replacements)
-            corrected_criteria = Criteria(**{**criteria.__dict__, "query": corrected})
-            corrected_facets = backend.facet_counts(corrected_criteria)
-            if corrected_facets:
-                criteria, facets, corrected_text = (
-                    corrected_criteria,
-                    corrected_facets,
-                    corrected.text(),
-                )
-    total = sum(f.count for f in facets.get("type", []))
+            retry = _match(backend, snapshot, corrected, **options)
+            if retry.hits:
+                query, matched, corrected_text = corrected, retry, corrected.text()
+
+    total = matched.hits.bit_count()
     page_obj = Paginator(range(total), per_page).get_page(page)
     offset = (page_obj.number - 1) * per_page
-    hits = backend.results(criteria, offset=offset, limit=per_page) if total else []
-    labels = dict(type_labels())
-    for hit in hits:
-        hit.type_label = labels.get(hit.doc_type, hit.doc_type)
+    ids = _ordered(matched, snapshot, by_rank=by_rank, count=offset + per_page)[offset:]
     return SearchResults(
         text=text,
-        query=query,
-        hits=hits,
+        query=original,
+        hits=_hits(backend, snapshot, query, ids),
         total=total,
         page=page_obj,
-        facets=facets,
+        facets=_facet_counts(snapshot, matched.hits),
         corrected_text=corrected_text,
     )
+
+
+def _hits(
+    backend: SearchBackend,
+    snapshot: snapshots.Snapshot,
+    query: Query,
+    ids: list[int],
+) -> list[Hit]:
+    labels = dict(type_labels())
+    found = backend.highlight(query, ids)
+    public = snapshot.public
+    return [
+        Hit(
+            id=pk,
+            doc_type=found[pk].doc_type,
+            type_label=labels.get(found[pk].doc_type, found[pk].doc_type),
+            url=found[pk].url,
+            subtitle=found[pk].subtitle,
+            title_html=found[pk].title_html,
+            snippet_html=found[pk].snippet_html,
+            # Only the searcher's own unpublished or scheduled items are not public.
+            is_draft=not (public >> pk) & 1,
+        )
+        for pk in ids
+        if pk in found
+    ]
 
 
 def suggest(text: str, *, user: AnyUser, limit: int = 6) -> dict:

@@ -1,19 +1,18 @@
-"""What every search backend does, and the SQL they share.
+"""What every search backend does: match, highlight, and look up words.
 
-A backend turns a parsed query into a *source*: the FROM clause, the condition that
-matches documents, a rank and the highlighted title/snippet expressions. Visibility,
-facet filters, facet counting, paging and word look-ups are written once here.
+A backend only talks full text: which entries match a query (with a relevance score)
+and how their title and snippet look highlighted. Visibility, facets, filters, ordering
+and paging are the same for every backend and live in kb.search.snapshot and service.
 """
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from html import escape
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from kb.search.models import IndexEntry, IndexFacet, SearchWord
-from kb.search.query import Clause, Query
+from kb.search.query import Query
 
 MARK_START, MARK_END = "\x02", "\x03"
 
@@ -24,50 +23,25 @@ def highlight_html(text: str) -> str:
 
 
 @dataclass
-class Criteria:
-    query: Query
-    filters: dict[str, str]
-    user_id: int | None
-    now: datetime
-    sort: str = "relevance"
-
-
-@dataclass
-class Source:
-    """Backend-specific pieces of one search statement."""
+class HighlightSQL:
+    """How a backend highlights: SELECT expressions FROM … WHERE …, with their params."""
 
     from_sql: str
+    expressions: list[str]  # title, then snippets in order of preference
+    expression_params: list
+    from_params: list
     where_sql: str = ""
-    params: list = field(default_factory=list)  # for with_sql, then where_sql
-    with_sql: str = ""
-    with_params: list = field(default_factory=list)
-    rank_sql: str = ""  # ORDER BY fragment putting the best match first
-    title_sql: str = "e.title"
-    snippet_sqls: list[str] = field(default_factory=lambda: ["substr(e.summary, 1, 300)"])
-    highlight_params: list = field(default_factory=list)  # for title_sql, then snippet_sqls
+    where_params: list = field(default_factory=list)
 
 
 @dataclass
-class Row:
+class Highlight:
     id: int
     doc_type: str
     url: str
     subtitle: str
-    is_published: bool
-    published_at: datetime | None
-    owner_id: int | None
     title_html: str
     snippet_html: str
-    is_draft: bool = False
-    type_label: str = ""
-
-
-@dataclass
-class FacetCount:
-    name: str
-    value: str
-    label: str
-    count: int
 
 
 class SearchBackend:
@@ -90,118 +64,48 @@ class SearchBackend:
         """Wrap a full rebuild; backends may suspend incremental maintenance meanwhile."""
         yield
 
-    # --- per-backend query pieces -----------------------------------------------------
-    def source(self, query: Query) -> Source:
-        """Where documents matching the positive part of ``query`` come from."""
+    # --- full text --------------------------------------------------------------------
+    def match(self, query: Query, *, scored: bool = True) -> list[tuple[int, float]]:
+        """(entry id, score) for every entry matching ``query``'s positive clauses and none
+        of its negative ones; a higher score is a better match. Needs a positive clause."""
         raise NotImplementedError
 
-    def exclusion(self, query: Query) -> tuple[str, list]:
-        """A condition on e.id excluding documents that match any term of ``query``."""
+    def highlight_sql(self, query: Query) -> HighlightSQL:
         raise NotImplementedError
 
     def similar_words(self, word: str, limit: int = 40) -> list[tuple[str, int]]:
         raise NotImplementedError
 
     # --- shared -----------------------------------------------------------------------
-    def _statement(self, criteria: Criteria) -> tuple[Source, str, list]:
-        query = criteria.query
-        if query.positive:
-            source = self.source(Query(query.positive))
-        else:
-            source = Source(from_sql=f"{self.entry_table} e")
-        conditions, params = [], []
-        if source.where_sql:
-            conditions.append(source.where_sql)
-            params += source.params
-        if query.negative:
-            # Exclude what matches any excluded term: one positive clause of alternatives.
-            excluded = [term for clause in query.negative for term in clause.alternatives]
-            sql, extra = self.exclusion(Query([Clause(excluded)]))
-            conditions.append(sql)
-            params += extra
-        # Published and due, or the searcher's own (drafts included).
-        conditions.append("((e.is_published = %s AND e.published_at <= %s) OR e.owner_id = %s)")
-        now = self.db.ops.adapt_datetimefield_value(criteria.now)
-        params += [True, now, criteria.user_id or 0]
-        for name, value in sorted(criteria.filters.items()):
-            conditions.append(
-                f"e.id IN (SELECT entry_id FROM {self.facet_table} WHERE name = %s AND value = %s)"
-            )
-            params += [name, value]
-        return source, " AND ".join(conditions), params
-
-    def facet_counts(self, criteria: Criteria) -> dict[str, list[FacetCount]]:
-        source, where, params = self._statement(criteria)
-        sql = (
-            f"{source.with_sql} SELECT f.name, f.value, f.label, COUNT(*) FROM {self.facet_table} f"
-            f" WHERE f.entry_id IN (SELECT e.id FROM {source.from_sql} WHERE {where})"
-            " GROUP BY f.name, f.value, f.label"
-        )
-        counts: dict[str, list[FacetCount]] = {}
-        with self.db.cursor() as cursor:
-            cursor.execute(sql, source.with_params + params)
-            for name, value, label, count in cursor.fetchall():
-                counts.setdefault(name, []).append(FacetCount(name, value, label, count))
-        for values in counts.values():
-            values.sort(key=lambda f: (-f.count, f.label.lower()))
-        return counts
-
-    def order_by(self, criteria: Criteria, source: Source) -> str:
-        newest = "e.published_at DESC NULLS LAST, e.id DESC"
-        if criteria.sort == "newest" or not source.rank_sql:
-            return newest
-        return f"{source.rank_sql}, e.evidence_level DESC NULLS LAST, {newest}"
-
-    def results(self, criteria: Criteria, offset: int, limit: int) -> list[Row]:
-        """One page of hits: rank and page the ids first, then highlight only those rows."""
-        source, where, params = self._statement(criteria)
-        order = self.order_by(criteria, source)
-        sql = (
-            f"{source.with_sql} SELECT e.id FROM {source.from_sql} WHERE {where}"
-            f" ORDER BY {order} LIMIT %s OFFSET %s"
-        )
-        with self.db.cursor() as cursor:
-            cursor.execute(sql, source.with_params + params + [limit, offset])
-            ids = [row[0] for row in cursor.fetchall()]
+    def highlight(self, query: Query, ids: list[int]) -> dict[int, Highlight]:
+        """Titles and snippets of these entries, the query's words marked."""
         if not ids:
-            return []
-        snippets = ", ".join(source.snippet_sqls)
-        conditions = [source.where_sql] if source.where_sql else []
+            return {}
+        if query.positive:
+            spec = self.highlight_sql(query)
+        else:
+            spec = HighlightSQL(
+                f"{self.entry_table} e", ["e.title", "substr(e.summary, 1, 300)"], [], []
+            )
+        conditions = [spec.where_sql] if spec.where_sql else []
         conditions.append(f"e.id IN ({', '.join(['%s'] * len(ids))})")
         sql = (
-            f"{source.with_sql} SELECT e.id, e.doc_type, e.url, e.subtitle, e.is_published,"
-            f" e.published_at, e.owner_id, {source.title_sql}, {snippets}"
-            f" FROM {source.from_sql} WHERE {' AND '.join(conditions)}"
+            f"SELECT e.id, e.doc_type, e.url, e.subtitle, {', '.join(spec.expressions)}"
+            f" FROM {spec.from_sql} WHERE {' AND '.join(conditions)}"
         )
+        params = spec.expression_params + spec.from_params + spec.where_params + list(ids)
+        found = {}
         with self.db.cursor() as cursor:
-            cursor.execute(sql, source.with_params + source.highlight_params + source.params + ids)
-            rows = {row[0]: row for row in cursor.fetchall()}
-        return [self._row(rows[pk], criteria) for pk in ids if pk in rows]
-
-    def _row(self, row: tuple, criteria: Criteria) -> Row:
-        published_at = self._datetime(row[5])
-        is_published = bool(row[4])
-        snippets = [text for text in row[8:] if text]
-        # The first snippet with a highlighted word, else the first one there is.
-        snippet = next(
-            (text for text in snippets if MARK_START in text), snippets[0] if snippets else ""
-        )
-        return Row(
-            id=row[0],
-            doc_type=row[1],
-            url=row[2],
-            subtitle=row[3],
-            is_published=is_published,
-            published_at=published_at,
-            owner_id=row[6],
-            title_html=highlight_html(row[7]),
-            snippet_html=highlight_html(snippet),
-            # Only the searcher's own unpublished or scheduled items reach here.
-            is_draft=not is_published or not published_at or published_at > criteria.now,
-        )
-
-    def _datetime(self, value) -> datetime | None:
-        return value
+            cursor.execute(sql, params)
+            for pk, doc_type, url, subtitle, title, *snippets in cursor.fetchall():
+                snippets = [text for text in snippets if text]
+                # The first snippet with a marked word, else the first there is.
+                marked = [text for text in snippets if MARK_START in text]
+                snippet = (marked or snippets or [""])[0]
+                found[pk] = Highlight(
+                    pk, doc_type, url, subtitle, highlight_html(title), highlight_html(snippet)
+                )
+        return found
 
     def known_words(self, words: list[str]) -> set[str]:
         return set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))

@@ -1,23 +1,27 @@
 """PostgreSQL backend: a generated, weighted tsvector column with a GIN index.
 
 websearch_to_tsquery reads the query (the parser has already reduced it to safe words),
-ts_rank_cd ranks with weights A (title) > B (keywords) > C (summary) > D (body),
+ts_rank_cd ranks with weights A (title) > B (keywords) > C (summary) over a second,
+small "head" vector without the body: ranking reads it for every hit, and the full vector
+of a long body lives out of line (TOAST), so reading that for thousands of hits is what
+made broad queries slow. A match in the body alone ranks below any head match and is
+ordered by evidence and recency,
 ts_headline highlights only the rows on the page, and pg_trgm similarity over the word
 list suggests corrections for typos.
 """
 
 from contextlib import contextmanager
 
-from kb.search.backends.base import MARK_END, MARK_START, SearchBackend, Source
+from kb.search.backends.base import MARK_END, MARK_START, HighlightSQL, SearchBackend
 from kb.search.query import Query, Term
 
 CONFIG = "english"
-VECTOR = (
+HEAD_VECTOR = (
     f"setweight(to_tsvector('{CONFIG}', coalesce(title, '')), 'A')"
     f" || setweight(to_tsvector('{CONFIG}', coalesce(keywords, '')), 'B')"
     f" || setweight(to_tsvector('{CONFIG}', coalesce(summary, '')), 'C')"
-    f" || setweight(to_tsvector('{CONFIG}', coalesce(body, '')), 'D')"
 )
+VECTOR = f"{HEAD_VECTOR} || setweight(to_tsvector('{CONFIG}', coalesce(body, '')), 'D')"
 RANK_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"  # D, C, B, A
 SNIPPET_SOURCE_CHARS = 4000
 HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}"
@@ -29,11 +33,14 @@ def _websearch_term(term: Term) -> str:
 
 
 def websearch_text(query: Query) -> str:
-    """websearch_to_tsquery syntax for the positive clauses of ``query``."""
-    return " ".join(
-        " or ".join(_websearch_term(term) for term in clause.alternatives)
-        for clause in query.positive
-    )
+    """websearch_to_tsquery syntax: clauses ANDed, alternatives OR-ed, exclusions with -."""
+    parts = []
+    for clause in query.clauses:
+        if clause.negated:
+            parts += [f"-{_websearch_term(term)}" for term in clause.alternatives]
+        else:
+            parts.append(" or ".join(_websearch_term(term) for term in clause.alternatives))
+    return " ".join(parts)
 
 
 class PostgresBackend(SearchBackend):
@@ -44,13 +51,18 @@ class PostgresBackend(SearchBackend):
             f"ALTER TABLE {self.entry_table} ADD COLUMN search_vector tsvector"
             f" GENERATED ALWAYS AS ({VECTOR}) STORED"
         )
+        execute(
+            f"ALTER TABLE {self.entry_table} ADD COLUMN head_vector tsvector"
+            f" GENERATED ALWAYS AS ({HEAD_VECTOR}) STORED"
+        )
         execute(f"CREATE INDEX search_entry_vector ON {self.entry_table} USING gin (search_vector)")
         execute(f"CREATE INDEX search_word_trgm ON {self.word_table} USING gin (word gin_trgm_ops)")
 
     def uninstall(self, schema_editor) -> None:
         schema_editor.execute("DROP INDEX IF EXISTS search_word_trgm")
         schema_editor.execute("DROP INDEX IF EXISTS search_entry_vector")
-        schema_editor.execute(f"ALTER TABLE {self.entry_table} DROP COLUMN IF EXISTS search_vector")
+        for column in ("search_vector", "head_vector"):
+            schema_editor.execute(f"ALTER TABLE {self.entry_table} DROP COLUMN IF EXISTS {column}")
 
     @contextmanager
     def rebuilding(self):
@@ -71,29 +83,29 @@ class PostgresBackend(SearchBackend):
             cursor.execute(f"ANALYZE {self.entry_table}")
             cursor.execute(f"ANALYZE {self.word_table}")
 
-    def source(self, query: Query) -> Source:
-        return Source(
-            with_sql=f"WITH q AS (SELECT websearch_to_tsquery('{CONFIG}', %s) AS query)",
-            with_params=[websearch_text(query)],
-            from_sql=f"{self.entry_table} e CROSS JOIN q",
-            where_sql="e.search_vector @@ q.query",
-            rank_sql=f"ts_rank_cd('{RANK_WEIGHTS}', e.search_vector, q.query) DESC",
-            title_sql=f"ts_headline('{CONFIG}', e.title, q.query, %s)",
-            snippet_sqls=[
+    def match(self, query: Query, *, scored: bool = True) -> list[tuple[int, float]]:
+        score = f"ts_rank_cd('{RANK_WEIGHTS}', head_vector, q)" if scored else "0"
+        sql = (
+            f"SELECT id, {score} FROM {self.entry_table},"
+            f" websearch_to_tsquery('{CONFIG}', %s) q WHERE search_vector @@ q"
+        )
+        with self.db.cursor() as cursor:
+            cursor.execute(sql, [websearch_text(query)])
+            return cursor.fetchall()
+
+    def highlight_sql(self, query: Query) -> HighlightSQL:
+        return HighlightSQL(
+            from_sql=f"{self.entry_table} e, websearch_to_tsquery('{CONFIG}', %s) q",
+            expressions=[
+                f"ts_headline('{CONFIG}', e.title, q, %s)",
                 f"ts_headline('{CONFIG}', left(e.summary || ' ' || e.body,"
-                f" {SNIPPET_SOURCE_CHARS}), q.query, %s)"
+                f" {SNIPPET_SOURCE_CHARS}), q, %s)",
             ],
-            highlight_params=[
+            expression_params=[
                 f"HighlightAll=true, {HEADLINE}",
                 f'MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … ", {HEADLINE}',
             ],
-        )
-
-    def exclusion(self, query: Query) -> tuple[str, list]:
-        return (
-            f"e.id NOT IN (SELECT id FROM {self.entry_table}"
-            f" WHERE search_vector @@ websearch_to_tsquery('{CONFIG}', %s))",
-            [websearch_text(query)],
+            from_params=[websearch_text(query)],
         )
 
     def similar_words(self, word: str, limit: int = 40) -> list[tuple[str, int]]:

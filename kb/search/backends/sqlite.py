@@ -7,12 +7,8 @@ finds candidates for typo correction.
 """
 
 from contextlib import contextmanager
-from datetime import UTC, datetime
 
-from django.utils.dateparse import parse_datetime
-from django.utils.timezone import make_aware
-
-from kb.search.backends.base import MARK_END, MARK_START, SearchBackend, Source
+from kb.search.backends.base import MARK_END, MARK_START, HighlightSQL, SearchBackend
 from kb.search.query import Query, Term
 
 FTS = "search_fts"
@@ -56,12 +52,17 @@ def _fts_term(term: Term) -> str:
     return '"' + " ".join(term.words) + '"'
 
 
+def _fts_any(terms: list[Term]) -> str:
+    return "(" + " OR ".join(_fts_term(term) for term in terms) + ")"
+
+
 def match_expression(query: Query) -> str:
-    """FTS5 MATCH syntax for the positive clauses of ``query``."""
-    return " AND ".join(
-        "(" + " OR ".join(_fts_term(term) for term in clause.alternatives) + ")"
-        for clause in query.positive
-    )
+    """FTS5 MATCH syntax: positive clauses ANDed, then NOT any excluded term."""
+    expression = " AND ".join(_fts_any(clause.alternatives) for clause in query.positive)
+    excluded = [term for clause in query.negative for term in clause.alternatives]
+    if excluded:
+        expression = f"({expression}) NOT {_fts_any(excluded)}"
+    return expression
 
 
 class SQLiteBackend(SearchBackend):
@@ -101,26 +102,27 @@ class SQLiteBackend(SearchBackend):
             for sql in _triggers(self.entry_table, self.word_table):
                 cursor.execute(sql)
 
-    def source(self, query: Query) -> Source:
-        return Source(
+    def match(self, query: Query, *, scored: bool = True) -> list[tuple[int, float]]:
+        score = f"-bm25({FTS}, {WEIGHTS})" if scored else "0"
+        sql = f"SELECT rowid, {score} FROM {FTS} WHERE {FTS} MATCH %s"
+        with self.db.cursor() as cursor:
+            cursor.execute(sql, [match_expression(query)])
+            return cursor.fetchall()
+
+    def highlight_sql(self, query: Query) -> HighlightSQL:
+        return HighlightSQL(
             # CROSS JOIN makes SQLite drive the join from the FTS match, never the reverse.
             from_sql=f"{FTS} CROSS JOIN {self.entry_table} e ON e.id = {FTS}.rowid",
-            where_sql=f"{FTS} MATCH %s",
-            params=[match_expression(query)],
-            rank_sql=f"bm25({FTS}, {WEIGHTS})",
-            title_sql=f"highlight({FTS}, 0, %s, %s)",
-            # Summary first, then body: the title is already shown highlighted.
-            snippet_sqls=[
+            expressions=[
+                f"highlight({FTS}, 0, %s, %s)",
+                # Summary first, then body: the title is already shown highlighted.
                 f"snippet({FTS}, 2, %s, %s, '…', 28)",
                 f"snippet({FTS}, 3, %s, %s, '…', 28)",
             ],
-            highlight_params=[MARK_START, MARK_END] * 3,
-        )
-
-    def exclusion(self, query: Query) -> tuple[str, list]:
-        return (
-            f"e.id NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)",
-            [match_expression(query)],
+            expression_params=[MARK_START, MARK_END] * 3,
+            from_params=[],
+            where_sql=f"{FTS} MATCH %s",
+            where_params=[match_expression(query)],
         )
 
     def similar_words(self, word: str, limit: int = 40) -> list[tuple[str, int]]:
@@ -135,11 +137,3 @@ class SQLiteBackend(SearchBackend):
         with self.db.cursor() as cursor:
             cursor.execute(sql, [match, limit])
             return cursor.fetchall()
-
-    def _datetime(self, value):
-        # Raw SQL on SQLite returns naive UTC (text or datetime); make it aware as the ORM would.
-        if isinstance(value, str):
-            value = parse_datetime(value)
-        if isinstance(value, datetime) and value.tzinfo is None:
-            value = make_aware(value, UTC)
-        return value
