@@ -24,6 +24,8 @@ from kb.search.query import Clause, Query, Term, parse
 FACETS = ("type", "tag", "platform", "department", "evidence", "year")
 SORTS = ("relevance", "newest")
 MAX_CORRECTIONS = 5
+# Above this many hits, the newest are found by walking all entries newest first.
+NEWEST_SCAN_THRESHOLD = 2000
 
 
 @dataclass
@@ -129,55 +131,63 @@ def corrections(query: Query) -> dict[str, str]:
     return replacements
 
 
-@dataclass
-class _Matched:
-    scores: dict[int, float]
-    hits: int  # bit set of the matches the user may see that pass the filters
-
-
-def _match(
+def _matching(
     backend: SearchBackend,
     snapshot: snapshots.Snapshot,
     query: Query,
     *,
     user_id: int | None,
     filters: dict[str, str],
-    scored: bool,
-) -> _Matched:
+) -> int:
+    """The bit set of entries matching the query that the user may see and the filters keep."""
     if query.positive:
-        scores = dict(backend.match(query, scored=scored))
+        hits = snapshots.bits_of(pk for pk, _ in backend.match(query, scored=False))
     else:
         # No words to look for: everything, less what is excluded.
-        scores = dict.fromkeys(snapshot.all_ids, 0.0)
+        hits = snapshot.all_bits
         if query.negative:
             excluded = [term for clause in query.negative for term in clause.alternatives]
-            for pk, _ in backend.match(Query([Clause(excluded)]), scored=False):
-                scores.pop(pk, None)
-    hits = snapshots.bits_of(scores) & snapshot.visible_to(user_id)
+            found = backend.match(Query([Clause(excluded)]), scored=False)
+            hits &= ~snapshots.bits_of(pk for pk, _ in found)
+    hits &= snapshot.visible_to(user_id)
     wanted = snapshot.filter_bits(filters)
-    if wanted is not None:
-        hits &= wanted
-    return _Matched(scores, hits)
+    return hits if wanted is None else hits & wanted
 
 
-def _ordered(
-    matched: _Matched, snapshot: snapshots.Snapshot, *, by_rank: bool, count: int
+def _best(
+    backend: SearchBackend, snapshot: snapshots.Snapshot, query: Query, hits: int, count: int
 ) -> list[int]:
-    """The first ``count`` hits: best score, then stronger evidence, then newest."""
-    allowed = matched.hits.to_bytes((matched.hits.bit_length() >> 3) + 1, "little")
+    """The ``count`` best hits: highest score, then stronger evidence, then newest.
+
+    The backend ranks in the database and returns a few more than needed; only when the
+    visibility rules and filters drop too many of those is every match scored here.
+    """
+    allowed = snapshots.Members(hits)
+    limit = count * 2 + 50
+    ranked = backend.ranked(query, limit)
+    scored = [(pk, score) for pk, score in ranked if pk in allowed]
+    if len(scored) < count and len(ranked) == limit:
+        scored = [(pk, score) for pk, score in backend.match(query) if pk in allowed]
     published, evidence = snapshot.published, snapshot.evidence
-    visible = [
-        (pk, score)
-        for pk, score in matched.scores.items()
-        if (pk >> 3) < len(allowed) and allowed[pk >> 3] >> (pk & 7) & 1
-    ]
-    if by_rank:
-        keys = [
-            (-score, -evidence.get(pk, 0), -published.get(pk, 0.0), -pk) for pk, score in visible
-        ]
-    else:
-        keys = [(-published.get(pk, 0.0), -pk) for pk, _ in visible]
+    keys = [(-score, -evidence.get(pk, 0), -published.get(pk, 0.0), -pk) for pk, score in scored]
     return [-key[-1] for key in heapq.nsmallest(count, keys)]
+
+
+def _newest(snapshot: snapshots.Snapshot, hits: int, count: int) -> list[int]:
+    """The ``count`` newest hits (a broad hit list is walked in the snapshot's date order)."""
+    allowed = snapshots.Members(hits)
+    if hits.bit_count() > NEWEST_SCAN_THRESHOLD:
+        found = []
+        for pk in snapshot.newest:
+            if pk in allowed:
+                found.append(pk)
+                if len(found) == count:
+                    break
+        return found
+    published = snapshot.published
+    return heapq.nsmallest(
+        count, snapshots.ids_of(hits), key=lambda pk: (-published.get(pk, 0.0), -pk)
+    )
 
 
 def search(
@@ -195,30 +205,34 @@ def search(
     query = original = parse(text)
     filters = {k: str(v) for k, v in (filters or {}).items() if k in FACETS and v}
     user_id = user.pk if user.is_authenticated else None
-    by_rank = sort != "newest" and bool(query.positive)
-    options = {"user_id": user_id, "filters": filters, "scored": by_rank}
+    options = {"user_id": user_id, "filters": filters}
 
-    matched = _match(backend, snapshot, query, **options)
+    hits = _matching(backend, snapshot, query, **options)
     corrected_text = ""
-    if not matched.hits and query.positive:
+    if not hits and query.positive:
         replacements = corrections(query)
         if replacements:
             corrected = query.replace_words(replacements)
-            retry = _match(backend, snapshot, corrected, **options)
-            if retry.hits:
-                query, matched, corrected_text = corrected, retry, corrected.text()
+            retry = _matching(backend, snapshot, corrected, **options)
+            if retry:
+                query, hits, corrected_text = corrected, retry, corrected.text()
 
-    total = matched.hits.bit_count()
+    total = hits.bit_count()
     page_obj = Paginator(range(total), per_page).get_page(page)
     offset = (page_obj.number - 1) * per_page
-    ids = _ordered(matched, snapshot, by_rank=by_rank, count=offset + per_page)[offset:]
+    if not total:
+        ids = []
+    elif sort != "newest" and query.positive:
+        ids = _best(backend, snapshot, query, hits, offset + per_page)[offset:]
+    else:
+        ids = _newest(snapshot, hits, offset + per_page)[offset:]
     return SearchResults(
         text=text,
         query=original,
         hits=_hits(backend, snapshot, query, ids),
         total=total,
         page=page_obj,
-        facets=_facet_counts(snapshot, matched.hits),
+        facets=_facet_counts(snapshot, hits),
         corrected_text=corrected_text,
     )
 

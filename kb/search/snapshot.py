@@ -35,6 +35,27 @@ def bits_of(ids) -> int:
     return int.from_bytes(buffer, "little")
 
 
+def ids_of(bits: int) -> list[int]:
+    """The ids whose bits are set."""
+    ids = []
+    for index, byte in enumerate(bits.to_bytes((bits.bit_length() + 7) // 8, "little")):
+        if byte:
+            base = index << 3
+            ids.extend(base + bit for bit in range(8) if byte >> bit & 1)
+    return ids
+
+
+class Members:
+    """Fast `id in bits` for a bit set (a big int shifts slowly; its bytes index fast)."""
+
+    def __init__(self, bits: int) -> None:
+        self.bytes = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+
+    def __contains__(self, pk: int) -> bool:
+        index = pk >> 3
+        return index < len(self.bytes) and bool(self.bytes[index] >> (pk & 7) & 1)
+
+
 @dataclass
 class FacetValue:
     label: str
@@ -47,6 +68,8 @@ class Snapshot:
     built_at: datetime
     next_due: datetime | None = None  # the next scheduled publication, which changes `public`
     all_ids: list[int] = field(default_factory=list)
+    all_bits: int = 0
+    newest: list[int] = field(default_factory=list)  # ids, newest first
     public: int = 0
     by_owner: dict[int, int] = field(default_factory=dict)
     facets: dict[str, dict[str, FacetValue]] = field(default_factory=dict)
@@ -131,6 +154,9 @@ def _load(version: str, now: datetime) -> Snapshot:
     for (name, value), ids in groups.items():
         facets[name][value] = FacetValue(labels.get((name, value), value), bits_of(ids))
     snapshot.facets = dict(facets)
+    snapshot.all_bits = bits_of(snapshot.all_ids)
+    published = snapshot.published
+    snapshot.newest = sorted(snapshot.all_ids, key=lambda pk: (-published.get(pk, 0.0), -pk))
     snapshot.public = bits_of(public)
     snapshot.by_owner = {owner: bits_of(ids) for owner, ids in owners.items()}
     return snapshot

@@ -220,3 +220,23 @@ def test_results_are_paginated(reader):
     assert first.total == 7 and len(first.hits) == 5 and len(second.hits) == 2
     assert not {h.url for h in first.hits} & {h.url for h in second.hits}
     assert service.search("livestream", user=reader, per_page=5, page="999").page.number == 2
+
+
+def test_a_filter_that_drops_the_best_matches_still_finds_the_right_ones(reader):
+    # The database ranks a few more than a page; when a filter removes all of those,
+    # every match is scored so the best filtered ones are still returned in order.
+    for n in range(60):
+        ArticleFactory(title=f"Webinar webinar {n}", summary="webinar", tags=["events"])
+    weak = ArticleFactory(title="Notes", summary=FILLER, body="one webinar", tags=["rare"])
+    results = service.search("webinar", user=reader, filters={"tag": "rare"}, per_page=1)
+    assert results.total == 1 and results.hits[0].url == weak.get_absolute_url()
+
+
+def test_newest_first_is_the_same_whichever_way_it_is_found(reader, monkeypatch):
+    now = timezone.now()
+    for age in (5, 1, 3):
+        ArticleFactory(title=f"Podcast {age}", published_at=now - timedelta(days=age))
+    expected = ["Podcast 1", "Podcast 3", "Podcast 5"]
+    assert titles(service.search("podcast", user=reader, sort="newest")) == expected
+    monkeypatch.setattr(service, "NEWEST_SCAN_THRESHOLD", 0)  # walk the date order instead
+    assert titles(service.search("podcast", user=reader, sort="newest")) == expected

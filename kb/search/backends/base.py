@@ -70,6 +70,10 @@ class SearchBackend:
         of its negative ones; a higher score is a better match. Needs a positive clause."""
         raise NotImplementedError
 
+    def ranked(self, query: Query, limit: int) -> list[tuple[int, float]]:
+        """The ``limit`` best matches as (entry id, score), best first."""
+        raise NotImplementedError
+
     def highlight_sql(self, query: Query) -> HighlightSQL:
         raise NotImplementedError
 

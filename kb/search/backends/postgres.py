@@ -93,6 +93,16 @@ class PostgresBackend(SearchBackend):
             cursor.execute(sql, [websearch_text(query)])
             return cursor.fetchall()
 
+    def ranked(self, query: Query, limit: int) -> list[tuple[int, float]]:
+        sql = (
+            f"SELECT id, ts_rank_cd('{RANK_WEIGHTS}', head_vector, q) AS score"
+            f" FROM {self.entry_table}, websearch_to_tsquery('{CONFIG}', %s) q"
+            " WHERE search_vector @@ q ORDER BY score DESC LIMIT %s"
+        )
+        with self.db.cursor() as cursor:
+            cursor.execute(sql, [websearch_text(query), limit])
+            return cursor.fetchall()
+
     def highlight_sql(self, query: Query) -> HighlightSQL:
         return HighlightSQL(
             from_sql=f"{self.entry_table} e, websearch_to_tsquery('{CONFIG}', %s) q",

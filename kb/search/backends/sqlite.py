@@ -109,6 +109,15 @@ class SQLiteBackend(SearchBackend):
             cursor.execute(sql, [match_expression(query)])
             return cursor.fetchall()
 
+    def ranked(self, query: Query, limit: int) -> list[tuple[int, float]]:
+        sql = (
+            f"SELECT rowid, -bm25({FTS}, {WEIGHTS}) AS score FROM {FTS} WHERE {FTS} MATCH %s"
+            " ORDER BY score DESC LIMIT %s"
+        )
+        with self.db.cursor() as cursor:
+            cursor.execute(sql, [match_expression(query), limit])
+            return cursor.fetchall()
+
     def highlight_sql(self, query: Query) -> HighlightSQL:
         return HighlightSQL(
             # CROSS JOIN makes SQLite drive the join from the FTS match, never the reverse.

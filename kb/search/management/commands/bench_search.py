@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 
 from kb.search import benchmark
+from kb.search import snapshot as snapshots
 from kb.search.management.commands.rebuild_search_index import progress_bar
 from kb.search.models import IndexEntry
 
@@ -41,6 +42,12 @@ class Command(BaseCommand):
                 f"index rebuild: {indexed} documents in {seconds:.1f} s"
                 f" = {indexed / seconds:.0f} docs/s"
             )
+        started = time.perf_counter()
+        snapshot = snapshots.current()
+        self.stdout.write(
+            f"snapshot load (after any index write, once per process):"
+            f" {(time.perf_counter() - started) * 1000:.0f} ms for {len(snapshot.all_ids)} entries"
+        )
         user, _ = get_user_model().objects.get_or_create(username="bench-reader")
         client = Client()
         client.force_login(user)

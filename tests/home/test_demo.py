@@ -1,0 +1,88 @@
+"""The demo data that `make run` loads: complete, consistent, searchable, loaded once."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from kb.advocates.models import AdvocateProfile
+from kb.articles.models import Article
+from kb.casestudies.models import CaseStudy, Metric
+from kb.research.models import ResearchLink
+from kb.research.urls_normalize import normalize_url
+from kb.search import service
+from kb.search.models import IndexEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _real_password_hashers(settings):
+    """The demo users carry PBKDF2 hashes; the suite's fast hasher cannot check them."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+
+
+@pytest.fixture
+def demo():
+    out = StringIO()
+    call_command("load_demo", stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_the_demo_has_the_promised_content(demo):
+    assert CaseStudy.objects.published().count() >= 12
+    assert len({c.sector for c in CaseStudy.objects.published()}) >= 8
+    assert Metric.objects.count() >= 24
+    assert ResearchLink.objects.published().count() >= 25
+    assert Article.objects.published().count() >= 10
+    profiles = AdvocateProfile.objects.all()
+    assert profiles.count() >= 8
+    assert len({p.department_id for p in profiles}) >= 5
+
+
+def test_every_object_passes_model_validation_and_urls_are_normalised(demo):
+    for model in (CaseStudy, ResearchLink, Article, AdvocateProfile, Metric):
+        for obj in model.objects.all():
+            obj.full_clean()
+    for link in ResearchLink.objects.all():
+        assert link.normalized_url == normalize_url(link.url)
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "perm"),
+    [
+        ("admin", "admin-demo", "articles.publish_article"),
+        ("editor", "editor-demo", "articles.publish_article"),
+        ("advocate", "advocate-demo", "articles.add_article"),
+        ("reader", "reader-demo", None),
+    ],
+)
+def test_the_printed_demo_logins_work_with_their_roles(demo, username, password, perm):
+    user = authenticate(username=username, password=password)
+    assert user is not None
+    assert f"{username:<9} {password}" in demo
+    if perm:
+        assert user.has_perm(perm)
+    else:
+        assert not user.has_perm("articles.add_article")
+
+
+def test_the_demo_is_searchable_straight_away(demo):
+    reader = authenticate(username="reader", password="reader-demo")
+    assert IndexEntry.objects.count() > 50
+    assert service.search("recruitment", user=reader).total > 0
+
+
+def test_loading_again_keeps_what_people_changed(demo):
+    article = Article.objects.published().first()
+    article.title = "Edited by a colleague"
+    article.save()
+    out = StringIO()
+    call_command("load_demo", stdout=out, stderr=StringIO())
+    assert "not reloaded" in out.getvalue()
+    article.refresh_from_db()
+    assert article.title == "Edited by a colleague"
