@@ -138,8 +138,8 @@ def _matching(
     *,
     user_id: int | None,
     filters: dict[str, str],
-) -> int:
-    """The bit set of entries matching the query that the user may see and the filters keep."""
+) -> tuple[int, int]:
+    """(bit set of the matches the user may see and the filters keep, number of matches)."""
     if query.positive:
         hits = snapshots.bits_of(pk for pk, _ in backend.match(query, scored=False))
     else:
@@ -149,24 +149,32 @@ def _matching(
             excluded = [term for clause in query.negative for term in clause.alternatives]
             found = backend.match(Query([Clause(excluded)]), scored=False)
             hits &= ~snapshots.bits_of(pk for pk, _ in found)
+    matches = hits.bit_count()
     hits &= snapshot.visible_to(user_id)
     wanted = snapshot.filter_bits(filters)
-    return hits if wanted is None else hits & wanted
+    return (hits if wanted is None else hits & wanted), matches
 
 
 def _best(
-    backend: SearchBackend, snapshot: snapshots.Snapshot, query: Query, hits: int, count: int
+    backend: SearchBackend,
+    snapshot: snapshots.Snapshot,
+    query: Query,
+    hits: int,
+    matches: int,
+    count: int,
 ) -> list[int]:
     """The ``count`` best hits: highest score, then stronger evidence, then newest.
 
-    The backend ranks in the database and returns a few more than needed; only when the
-    visibility rules and filters drop too many of those is every match scored here.
+    The database ranks and returns enough of the best matches for ``count`` of them to
+    survive the visibility rules and filters (judged from the share that survived); when
+    that would be most of the matches, or too few survive after all, every match is scored.
     """
     allowed = snapshots.Members(hits)
-    limit = count * 2 + 50
-    ranked = backend.ranked(query, limit)
+    share = hits.bit_count() / max(matches, 1)
+    limit = int(count / share * 2) + 50
+    ranked = backend.ranked(query, limit) if limit < matches // 2 else []
     scored = [(pk, score) for pk, score in ranked if pk in allowed]
-    if len(scored) < count and len(ranked) == limit:
+    if len(scored) < count:
         scored = [(pk, score) for pk, score in backend.match(query) if pk in allowed]
     published, evidence = snapshot.published, snapshot.evidence
     keys = [(-score, -evidence.get(pk, 0), -published.get(pk, 0.0), -pk) for pk, score in scored]
@@ -207,15 +215,16 @@ def search(
     user_id = user.pk if user.is_authenticated else None
     options = {"user_id": user_id, "filters": filters}
 
-    hits = _matching(backend, snapshot, query, **options)
+    hits, matches = _matching(backend, snapshot, query, **options)
     corrected_text = ""
     if not hits and query.positive:
         replacements = corrections(query)
         if replacements:
             corrected = query.replace_words(replacements)
-            retry = _matching(backend, snapshot, corrected, **options)
+            retry, retry_matches = _matching(backend, snapshot, corrected, **options)
             if retry:
-                query, hits, corrected_text = corrected, retry, corrected.text()
+                query, hits, matches = corrected, retry, retry_matches
+                corrected_text = corrected.text()
 
     total = hits.bit_count()
     page_obj = Paginator(range(total), per_page).get_page(page)
@@ -223,7 +232,7 @@ def search(
     if not total:
         ids = []
     elif sort != "newest" and query.positive:
-        ids = _best(backend, snapshot, query, hits, offset + per_page)[offset:]
+        ids = _best(backend, snapshot, query, hits, matches, offset + per_page)[offset:]
     else:
         ids = _newest(snapshot, hits, offset + per_page)[offset:]
     return SearchResults(

@@ -32,6 +32,9 @@ class HighlightSQL:
     from_params: list
     where_sql: str = ""
     where_params: list = field(default_factory=list)
+    # The id column to restrict to the page's ids: on SQLite the FTS rowid, so that FTS5
+    # looks the rows up instead of walking every match.
+    id_column: str = "e.id"
 
 
 @dataclass
@@ -92,7 +95,7 @@ class SearchBackend:
                 f"{self.entry_table} e", ["e.title", "substr(e.summary, 1, 300)"], [], []
             )
         conditions = [spec.where_sql] if spec.where_sql else []
-        conditions.append(f"e.id IN ({', '.join(['%s'] * len(ids))})")
+        conditions.append(f"{spec.id_column} IN ({', '.join(['%s'] * len(ids))})")
         sql = (
             f"SELECT e.id, e.doc_type, e.url, e.subtitle, {', '.join(spec.expressions)}"
             f" FROM {spec.from_sql} WHERE {' AND '.join(conditions)}"

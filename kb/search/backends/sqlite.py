@@ -132,6 +132,7 @@ class SQLiteBackend(SearchBackend):
             from_params=[],
             where_sql=f"{FTS} MATCH %s",
             where_params=[match_expression(query)],
+            id_column=f"{FTS}.rowid",
         )
 
     def similar_words(self, word: str, limit: int = 40) -> list[tuple[str, int]]:
