@@ -7,12 +7,7 @@ from kb.articles.filters import ArticleFilter
 from kb.articles.forms import ArticleForm
 from kb.articles.models import Article
 from kb.core.lists import related_by_tags, render_filtered_list
-from kb.core.views import (
-    edit_with_form,
-    get_editable_or_403,
-    get_viewable_or_404,
-    require_add_permission,
-)
+from kb.core.views import content_form_views, get_viewable_or_404
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
@@ -42,23 +37,6 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "articles/article_detail.html", context)
 
 
-def article_create(request: HttpRequest) -> HttpResponse:
-    require_add_permission(request, Article)
-    return edit_with_form(
-        request,
-        instance=Article(author=request.user),
-        form_class=ArticleForm,
-        form_kwargs={"user": request.user},
-        template_name="articles/article_form.html",
-    )
-
-
-def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_editable_or_403(Article.objects.all(), request, slug=slug)
-    return edit_with_form(
-        request,
-        instance=article,
-        form_class=ArticleForm,
-        form_kwargs={"user": request.user},
-        template_name="articles/article_form.html",
-    )
+article_create, article_edit = content_form_views(
+    Article, ArticleForm, "articles/article_form.html"
+)

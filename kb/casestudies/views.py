@@ -7,12 +7,7 @@ from kb.casestudies.filters import CaseStudyFilter
 from kb.casestudies.forms import CaseStudyForm, MetricFormSet
 from kb.casestudies.models import CaseStudy
 from kb.core.lists import related_by_tags, render_filtered_list
-from kb.core.views import (
-    edit_with_form,
-    get_editable_or_403,
-    get_viewable_or_404,
-    require_add_permission,
-)
+from kb.core.views import content_form_views, get_viewable_or_404
 
 
 def case_study_list(request: HttpRequest) -> HttpResponse:
@@ -43,25 +38,6 @@ def case_study_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "casestudies/casestudy_detail.html", context)
 
 
-def case_study_create(request: HttpRequest) -> HttpResponse:
-    require_add_permission(request, CaseStudy)
-    return edit_with_form(
-        request,
-        instance=CaseStudy(created_by=request.user),
-        form_class=CaseStudyForm,
-        formset_class=MetricFormSet,
-        form_kwargs={"user": request.user},
-        template_name="casestudies/casestudy_form.html",
-    )
-
-
-def case_study_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    case_study = get_editable_or_403(CaseStudy.objects.all(), request, slug=slug)
-    return edit_with_form(
-        request,
-        instance=case_study,
-        form_class=CaseStudyForm,
-        formset_class=MetricFormSet,
-        form_kwargs={"user": request.user},
-        template_name="casestudies/casestudy_form.html",
-    )
+case_study_create, case_study_edit = content_form_views(
+    CaseStudy, CaseStudyForm, "casestudies/casestudy_form.html", MetricFormSet
+)

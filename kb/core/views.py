@@ -64,6 +64,42 @@ def edit_with_form(
     return render(request, template_name, context)
 
 
+def content_form_views(
+    model: type[Model],
+    form_class: type[ModelForm],
+    template_name: str,
+    formset_class: type[BaseFormSet] | None = None,
+):
+    """The create and edit views of a content type: same permissions, same flow.
+
+    Create needs the model's add permission and makes the user the owner; edit needs
+    ``can_edit`` on the object (its owner, or an editor).
+    """
+
+    def create(request: HttpRequest) -> HttpResponse:
+        require_add_permission(request, model)
+        return edit_with_form(
+            request,
+            instance=model(**{model.OWNER_FIELD: request.user}),
+            form_class=form_class,
+            formset_class=formset_class,
+            form_kwargs={"user": request.user},
+            template_name=template_name,
+        )
+
+    def edit(request: HttpRequest, slug: str) -> HttpResponse:
+        return edit_with_form(
+            request,
+            instance=get_editable_or_403(model.objects.all(), request, slug=slug),
+            form_class=form_class,
+            formset_class=formset_class,
+            form_kwargs={"user": request.user},
+            template_name=template_name,
+        )
+
+    return create, edit
+
+
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:

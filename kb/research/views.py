@@ -4,12 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kb.core.lists import related_by_tags, render_filtered_list
-from kb.core.views import (
-    edit_with_form,
-    get_editable_or_403,
-    get_viewable_or_404,
-    require_add_permission,
-)
+from kb.core.views import content_form_views, get_viewable_or_404
 from kb.research.filters import ResearchLinkFilter
 from kb.research.forms import ResearchLinkForm
 from kb.research.models import ResearchLink
@@ -37,23 +32,6 @@ def research_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "research/researchlink_detail.html", context)
 
 
-def research_create(request: HttpRequest) -> HttpResponse:
-    require_add_permission(request, ResearchLink)
-    return edit_with_form(
-        request,
-        instance=ResearchLink(added_by=request.user),
-        form_class=ResearchLinkForm,
-        form_kwargs={"user": request.user},
-        template_name="research/researchlink_form.html",
-    )
-
-
-def research_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    link = get_editable_or_403(ResearchLink.objects.all(), request, slug=slug)
-    return edit_with_form(
-        request,
-        instance=link,
-        form_class=ResearchLinkForm,
-        form_kwargs={"user": request.user},
-        template_name="research/researchlink_form.html",
-    )
+research_create, research_edit = content_form_views(
+    ResearchLink, ResearchLinkForm, "research/researchlink_form.html"
+)
