@@ -24,6 +24,8 @@ from kb.search.query import Clause, Query, Term, parse
 FACETS = ("type", "tag", "platform", "department", "evidence", "year")
 SORTS = ("relevance", "newest")
 MAX_CORRECTIONS = 5
+# Up to this many hits are scored by looking each up in the full-text index.
+SCORE_BY_ID_LIMIT = 1000
 # Above this many hits, the newest are found by walking all entries newest first.
 NEWEST_SCAN_THRESHOLD = 2000
 
@@ -165,17 +167,22 @@ def _best(
 ) -> list[int]:
     """The ``count`` best hits: highest score, then stronger evidence, then newest.
 
-    The database ranks and returns enough of the best matches for ``count`` of them to
-    survive the visibility rules and filters (judged from the share that survived); when
-    that would be most of the matches, or too few survive after all, every match is scored.
+    A few hits are scored by id. Otherwise the database ranks and returns enough of the
+    best matches for ``count`` of them to survive the visibility rules and filters (judged
+    from the share that survived); when that would be most of the matches, or too few
+    survive after all, every match is scored.
     """
     allowed = snapshots.Members(hits)
-    share = hits.bit_count() / max(matches, 1)
-    limit = int(count / share * 2) + 50
-    ranked = backend.ranked(query, limit) if limit < matches // 2 else []
-    scored = [(pk, score) for pk, score in ranked if pk in allowed]
-    if len(scored) < count:
-        scored = [(pk, score) for pk, score in backend.match(query) if pk in allowed]
+    survivors = hits.bit_count()
+    if survivors <= SCORE_BY_ID_LIMIT:
+        # Few enough to score just those, looked up by id.
+        scored = backend.scores(query, snapshots.ids_of(hits))
+    else:
+        limit = int(count * matches / survivors * 2) + 50
+        ranked = backend.ranked(query, limit) if limit < matches // 2 else []
+        scored = [(pk, score) for pk, score in ranked if pk in allowed]
+        if len(scored) < count:
+            scored = [(pk, score) for pk, score in backend.match(query) if pk in allowed]
     published, evidence = snapshot.published, snapshot.evidence
     keys = [(-score, -evidence.get(pk, 0), -published.get(pk, 0.0), -pk) for pk, score in scored]
     return [-key[-1] for key in heapq.nsmallest(count, keys)]

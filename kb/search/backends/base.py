@@ -73,6 +73,10 @@ class SearchBackend:
         of its negative ones; a higher score is a better match. Needs a positive clause."""
         raise NotImplementedError
 
+    def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
+        """(entry id, score) of these entries, which all match ``query``."""
+        raise NotImplementedError
+
     def ranked(self, query: Query, limit: int) -> list[tuple[int, float]]:
         """The ``limit`` best matches as (entry id, score), best first."""
         raise NotImplementedError

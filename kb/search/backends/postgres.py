@@ -1,13 +1,16 @@
-"""PostgreSQL backend: a generated, weighted tsvector column with a GIN index.
+"""PostgreSQL backend: a weighted tsvector expression behind a GIN index.
 
-websearch_to_tsquery reads the query (the parser has already reduced it to safe words),
-ts_rank_cd ranks with weights A (title) > B (keywords) > C (summary) over a second,
-small "head" vector without the body: ranking reads it for every hit, and the full vector
-of a long body lives out of line (TOAST), so reading that for thousands of hits is what
-made broad queries slow. A match in the body alone ranks below any head match and is
-ordered by evidence and recency,
-ts_headline highlights only the rows on the page, and pg_trgm similarity over the word
-list suggests corrections for typos.
+Matching uses a GIN index on the weighted tsvector *expression* (title A, keywords B,
+summary C, body D) rather than a stored column: the planner then never chooses to scan
+the table and evaluate a large stored vector row by row, which is what broad queries did,
+and an exact GIN match needs no row's vector at all. The texts are pushed out of line
+(toast_tuple_target), so the rows a search reads stay narrow.
+
+Ranking uses ts_rank_cd over a small stored "head" vector (title, keywords, summary, kept
+inline): a match in the body alone ranks below any head match and is ordered by evidence
+and recency. websearch_to_tsquery reads the query (already reduced to safe words),
+ts_headline highlights only the page's rows, and pg_trgm similarity over the word list
+suggests corrections for typos.
 """
 
 from contextlib import contextmanager
@@ -44,25 +47,30 @@ def websearch_text(query: Query) -> str:
 
 
 class PostgresBackend(SearchBackend):
+    @property
+    def _indexes(self) -> list[str]:
+        return [
+            f"CREATE INDEX search_entry_vector ON {self.entry_table} USING gin (({VECTOR}))",
+            f"CREATE INDEX search_word_trgm ON {self.word_table} USING gin (word gin_trgm_ops)",
+        ]
+
     def install(self, schema_editor) -> None:
         execute = schema_editor.execute
         execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         execute(
-            f"ALTER TABLE {self.entry_table} ADD COLUMN search_vector tsvector"
-            f" GENERATED ALWAYS AS ({VECTOR}) STORED"
-        )
-        execute(
             f"ALTER TABLE {self.entry_table} ADD COLUMN head_vector tsvector"
             f" GENERATED ALWAYS AS ({HEAD_VECTOR}) STORED"
         )
-        execute(f"CREATE INDEX search_entry_vector ON {self.entry_table} USING gin (search_vector)")
-        execute(f"CREATE INDEX search_word_trgm ON {self.word_table} USING gin (word gin_trgm_ops)")
+        execute(f"ALTER TABLE {self.entry_table} ALTER COLUMN head_vector SET STORAGE MAIN")
+        execute(f"ALTER TABLE {self.entry_table} SET (toast_tuple_target = 256)")
+        for sql in self._indexes:
+            execute(sql)
 
     def uninstall(self, schema_editor) -> None:
         schema_editor.execute("DROP INDEX IF EXISTS search_word_trgm")
         schema_editor.execute("DROP INDEX IF EXISTS search_entry_vector")
-        for column in ("search_vector", "head_vector"):
-            schema_editor.execute(f"ALTER TABLE {self.entry_table} DROP COLUMN IF EXISTS {column}")
+        schema_editor.execute(f"ALTER TABLE {self.entry_table} RESET (toast_tuple_target)")
+        schema_editor.execute(f"ALTER TABLE {self.entry_table} DROP COLUMN IF EXISTS head_vector")
 
     @contextmanager
     def rebuilding(self):
@@ -74,12 +82,9 @@ class PostgresBackend(SearchBackend):
         with self.db.cursor() as cursor:
             # Django's foreign keys are deferred; check them now so the indexes can be built.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(
-                f"CREATE INDEX search_entry_vector ON {self.entry_table} USING gin (search_vector)"
-            )
-            cursor.execute(
-                f"CREATE INDEX search_word_trgm ON {self.word_table} USING gin (word gin_trgm_ops)"
-            )
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for sql in self._indexes:
+                cursor.execute(sql)
             cursor.execute(f"ANALYZE {self.entry_table}")
             cursor.execute(f"ANALYZE {self.word_table}")
 
@@ -87,17 +92,29 @@ class PostgresBackend(SearchBackend):
         score = f"ts_rank_cd('{RANK_WEIGHTS}', head_vector, q)" if scored else "0"
         sql = (
             f"SELECT id, {score} FROM {self.entry_table},"
-            f" websearch_to_tsquery('{CONFIG}', %s) q WHERE search_vector @@ q"
+            f" websearch_to_tsquery('{CONFIG}', %s) q WHERE {VECTOR} @@ q"
         )
         with self.db.cursor() as cursor:
             cursor.execute(sql, [websearch_text(query)])
+            return cursor.fetchall()
+
+    def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
+        if not ids:
+            return []
+        sql = (
+            f"SELECT id, ts_rank_cd('{RANK_WEIGHTS}', head_vector, q)"
+            f" FROM {self.entry_table}, websearch_to_tsquery('{CONFIG}', %s) q"
+            " WHERE id = ANY(%s)"
+        )
+        with self.db.cursor() as cursor:
+            cursor.execute(sql, [websearch_text(query), list(ids)])
             return cursor.fetchall()
 
     def ranked(self, query: Query, limit: int) -> list[tuple[int, float]]:
         sql = (
             f"SELECT id, ts_rank_cd('{RANK_WEIGHTS}', head_vector, q) AS score"
             f" FROM {self.entry_table}, websearch_to_tsquery('{CONFIG}', %s) q"
-            " WHERE search_vector @@ q ORDER BY score DESC LIMIT %s"
+            f" WHERE {VECTOR} @@ q ORDER BY score DESC LIMIT %s"
         )
         with self.db.cursor() as cursor:
             cursor.execute(sql, [websearch_text(query), limit])

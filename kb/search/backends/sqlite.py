@@ -109,6 +109,17 @@ class SQLiteBackend(SearchBackend):
             cursor.execute(sql, [match_expression(query)])
             return cursor.fetchall()
 
+    def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
+        if not ids:
+            return []
+        sql = (
+            f"SELECT rowid, -bm25({FTS}, {WEIGHTS}) FROM {FTS} WHERE {FTS} MATCH %s"
+            f" AND rowid IN ({', '.join(['%s'] * len(ids))})"
+        )
+        with self.db.cursor() as cursor:
+            cursor.execute(sql, [match_expression(query), *ids])
+            return cursor.fetchall()
+
     def ranked(self, query: Query, limit: int) -> list[tuple[int, float]]:
         sql = (
             f"SELECT rowid, -bm25({FTS}, {WEIGHTS}) AS score FROM {FTS} WHERE {FTS} MATCH %s"
