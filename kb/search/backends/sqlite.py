@@ -110,15 +110,11 @@ class SQLiteBackend(SearchBackend):
             return cursor.fetchall()
 
     def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
-        if not ids:
-            return []
-        sql = (
-            f"SELECT rowid, -bm25({FTS}, {WEIGHTS}) FROM {FTS} WHERE {FTS} MATCH %s"
-            f" AND rowid IN ({', '.join(['%s'] * len(ids))})"
-        )
-        with self.db.cursor() as cursor:
-            cursor.execute(sql, [match_expression(query), *ids])
-            return cursor.fetchall()
+        # FTS5 restarts the match, and bm25's statistics, for every rowid looked up
+        # (about 1 ms each at 100,000 documents), so one scored pass over the matches is
+        # cheaper than looking the hits up.
+        wanted = set(ids)
+        return [(pk, score) for pk, score in self.match(query) if pk in wanted]
 
     def ranked(self, query: Query, limit: int) -> list[tuple[int, float]]:
         sql = (
