@@ -247,3 +247,13 @@ def test_newest_first_is_the_same_whichever_way_it_is_found(reader, monkeypatch)
     assert titles(service.search("podcast", user=reader, sort="newest")) == expected
     monkeypatch.setattr(service, "NEWEST_SCAN_THRESHOLD", 0)  # walk the date order instead
     assert titles(service.search("podcast", user=reader, sort="newest")) == expected
+
+
+def test_a_title_match_in_a_long_document_outranks_a_tag_match_in_a_short_one(reader):
+    long_body = " ".join([FILLER] * 40)
+    ArticleFactory(title="A short note", summary="Brief.", body="Brief.", tags=["recruiting"])
+    ArticleFactory(title="Recruiting nurses", summary=long_body, body=long_body)
+    assert titles(service.search("recruiting", user=reader)) == [
+        "Recruiting nurses",
+        "A short note",
+    ]

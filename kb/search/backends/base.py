@@ -12,9 +12,19 @@ from html import escape
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from kb.search.models import IndexEntry, IndexFacet, SearchWord
-from kb.search.query import Query
+from kb.search.query import Clause, Query
 
 MARK_START, MARK_END = "\x02", "\x03"
+# Scores put every document with a query word in its title (tier 2) above those with one
+# only in tags, keywords or summary (tier 1), above body-only matches (tier 0); within a
+# tier the backend's relevance score decides. Length-normalised scores alone let a short
+# document's tag match beat a long document's title match.
+TIER_SIZE = 1000
+
+
+def any_word(query: Query) -> Query:
+    """One clause matching any positive term of ``query``: which fields a match touches."""
+    return Query([Clause([term for clause in query.positive for term in clause.alternatives])])
 
 
 def highlight_html(text: str) -> str:

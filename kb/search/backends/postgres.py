@@ -15,7 +15,14 @@ suggests corrections for typos.
 
 from contextlib import contextmanager
 
-from kb.search.backends.base import MARK_END, MARK_START, HighlightSQL, SearchBackend
+from kb.search.backends.base import (
+    MARK_END,
+    MARK_START,
+    TIER_SIZE,
+    HighlightSQL,
+    SearchBackend,
+    any_word,
+)
 from kb.search.query import Query, Term
 
 CONFIG = "english"
@@ -44,6 +51,19 @@ def websearch_text(query: Query) -> str:
         else:
             parts.append(" or ".join(_websearch_term(term) for term in clause.alternatives))
     return " ".join(parts)
+
+
+# The tiered score (see TIER_SIZE), given the query q and w, any of its words.
+SCORE = (
+    f"(CASE WHEN ts_filter(head_vector, '{{a}}') @@ w THEN {2 * TIER_SIZE}"
+    f" WHEN head_vector @@ w THEN {TIER_SIZE} ELSE 0 END)"
+    f" + ts_rank_cd('{RANK_WEIGHTS}', head_vector, q)"
+)
+QUERIES = f"websearch_to_tsquery('{CONFIG}', %s) q, websearch_to_tsquery('{CONFIG}', %s) w"
+
+
+def query_params(query: Query) -> list[str]:
+    return [websearch_text(query), websearch_text(any_word(query))]
 
 
 class PostgresBackend(SearchBackend):
@@ -89,35 +109,29 @@ class PostgresBackend(SearchBackend):
             cursor.execute(f"ANALYZE {self.word_table}")
 
     def match(self, query: Query, *, scored: bool = True) -> list[tuple[int, float]]:
-        score = f"ts_rank_cd('{RANK_WEIGHTS}', head_vector, q)" if scored else "0"
         sql = (
-            f"SELECT id, {score} FROM {self.entry_table},"
-            f" websearch_to_tsquery('{CONFIG}', %s) q WHERE {VECTOR} @@ q"
+            f"SELECT id, {SCORE if scored else '0'} FROM {self.entry_table}, {QUERIES}"
+            f" WHERE {VECTOR} @@ q"
         )
         with self.db.cursor() as cursor:
-            cursor.execute(sql, [websearch_text(query)])
+            cursor.execute(sql, query_params(query))
             return cursor.fetchall()
 
     def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
         if not ids:
             return []
-        sql = (
-            f"SELECT id, ts_rank_cd('{RANK_WEIGHTS}', head_vector, q)"
-            f" FROM {self.entry_table}, websearch_to_tsquery('{CONFIG}', %s) q"
-            " WHERE id = ANY(%s)"
-        )
+        sql = f"SELECT id, {SCORE} FROM {self.entry_table}, {QUERIES} WHERE id = ANY(%s)"
         with self.db.cursor() as cursor:
-            cursor.execute(sql, [websearch_text(query), list(ids)])
+            cursor.execute(sql, [*query_params(query), list(ids)])
             return cursor.fetchall()
 
     def ranked(self, query: Query, limit: int) -> list[tuple[int, float]]:
         sql = (
-            f"SELECT id, ts_rank_cd('{RANK_WEIGHTS}', head_vector, q) AS score"
-            f" FROM {self.entry_table}, websearch_to_tsquery('{CONFIG}', %s) q"
+            f"SELECT id, {SCORE} AS score FROM {self.entry_table}, {QUERIES}"
             f" WHERE {VECTOR} @@ q ORDER BY score DESC LIMIT %s"
         )
         with self.db.cursor() as cursor:
-            cursor.execute(sql, [websearch_text(query), limit])
+            cursor.execute(sql, [*query_params(query), limit])
             return cursor.fetchall()
 
     def highlight_sql(self, query: Query) -> HighlightSQL:

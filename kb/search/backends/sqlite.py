@@ -8,7 +8,14 @@ finds candidates for typo correction.
 
 from contextlib import contextmanager
 
-from kb.search.backends.base import MARK_END, MARK_START, HighlightSQL, SearchBackend
+from kb.search.backends.base import (
+    MARK_END,
+    MARK_START,
+    TIER_SIZE,
+    HighlightSQL,
+    SearchBackend,
+    any_word,
+)
 from kb.search.query import Query, Term
 
 FTS = "search_fts"
@@ -65,6 +72,17 @@ def match_expression(query: Query) -> str:
     return expression
 
 
+def score_sql(query: Query) -> tuple[str, list]:
+    """The tiered score (see TIER_SIZE): column-filtered matches decide the tier."""
+    words = match_expression(any_word(query))
+    return (
+        f"(CASE WHEN rowid IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s) THEN {2 * TIER_SIZE}"
+        f" WHEN rowid IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s) THEN {TIER_SIZE}"
+        f" ELSE 0 END) - bm25({FTS}, {WEIGHTS})",
+        [f"{{title}} : {words}", f"{{title keywords summary}} : {words}"],
+    )
+
+
 class SQLiteBackend(SearchBackend):
     def install(self, schema_editor) -> None:
         execute = schema_editor.execute
@@ -103,10 +121,10 @@ class SQLiteBackend(SearchBackend):
                 cursor.execute(sql)
 
     def match(self, query: Query, *, scored: bool = True) -> list[tuple[int, float]]:
-        score = f"-bm25({FTS}, {WEIGHTS})" if scored else "0"
+        score, params = score_sql(query) if scored else ("0", [])
         sql = f"SELECT rowid, {score} FROM {FTS} WHERE {FTS} MATCH %s"
         with self.db.cursor() as cursor:
-            cursor.execute(sql, [match_expression(query)])
+            cursor.execute(sql, [*params, match_expression(query)])
             return cursor.fetchall()
 
     def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
@@ -117,12 +135,13 @@ class SQLiteBackend(SearchBackend):
         return [(pk, score) for pk, score in self.match(query) if pk in wanted]
 
     def ranked(self, query: Query, limit: int) -> list[tuple[int, float]]:
+        score, params = score_sql(query)
         sql = (
-            f"SELECT rowid, -bm25({FTS}, {WEIGHTS}) AS score FROM {FTS} WHERE {FTS} MATCH %s"
+            f"SELECT rowid, {score} AS score FROM {FTS} WHERE {FTS} MATCH %s"
             " ORDER BY score DESC LIMIT %s"
         )
         with self.db.cursor() as cursor:
-            cursor.execute(sql, [match_expression(query), limit])
+            cursor.execute(sql, [*params, match_expression(query), limit])
             return cursor.fetchall()
 
     def highlight_sql(self, query: Query) -> HighlightSQL:
