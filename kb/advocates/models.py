@@ -105,7 +105,14 @@ class AdvocateProfile(Searchable, models.Model):
 
     @classmethod
     def search_dependencies(cls):
-        return [(settings.AUTH_USER_MODEL, "advocate_profile"), (Department, "advocates")]
+        return [
+            (
+                settings.AUTH_USER_MODEL,
+                "advocate_profile",
+                {"first_name", "last_name", "username", "is_active"},
+            ),
+            (Department, "advocates", {"name", "slug"}),
+        ]
 
 
 class Handle(models.Model):

@@ -73,8 +73,9 @@ class Searchable(models.Model):
         return cls._default_manager.all()
 
     @classmethod
-    def search_dependencies(cls) -> list[tuple[type[models.Model], str]]:
-        """Other models whose changes alter this model's documents: (model, path to us)."""
+    def search_dependencies(cls) -> list[tuple[type[models.Model] | str, str, set[str]]]:
+        """Other models whose changes alter this model's documents:
+        (model, path from it to ours, the fields of it that our documents show)."""
         return []
 
 

@@ -60,9 +60,10 @@ def _on_m2m_changed(sender, instance: Model, action: str, reverse: bool, model, 
             schedule(model, pk)
 
 
-def _dependency_handler(path: str, target: type[Searchable]):
-    def handler(sender, instance: Model, raw: bool = False, **kwargs) -> None:
-        if raw:
+def _dependency_handler(path: str, target: type[Searchable], fields: set[str]):
+    def handler(sender, instance: Model, raw: bool = False, update_fields=None, **kwargs) -> None:
+        # A save naming only other fields (a login sets last_login) changes no document.
+        if raw or (update_fields is not None and not fields & set(update_fields)):
             return
         related = getattr(instance, path, None)
         if related is None:
@@ -92,9 +93,9 @@ def connect() -> None:
                     sender=through,
                     dispatch_uid=f"search_m2m_{through._meta.label}",
                 )
-        for dependency, path in model.search_dependencies():
+        for dependency, path, fields in model.search_dependencies():
             sender = apps.get_model(dependency) if isinstance(dependency, str) else dependency
-            handler = _dependency_handler(path, model)
+            handler = _dependency_handler(path, model, fields)
             _handlers.append(handler)
             signals.post_save.connect(
                 handler,

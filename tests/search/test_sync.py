@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from kb.core.models import Status
 from kb.search import service
-from kb.search.models import IndexEntry
+from kb.search.models import IndexEntry, IndexState
 from tests.factories import (
     AdvocateProfileFactory,
     ArticleFactory,
@@ -88,3 +88,10 @@ def test_rebuild_command_reindexes_everything_and_reports_speed():
     call_command("rebuild_search_index", stdout=out, stderr=StringIO())
     assert IndexEntry.objects.count() == 2
     assert "Indexed 2 documents" in out.getvalue() and "docs/s" in out.getvalue()
+
+
+def test_signing_in_does_not_touch_the_index(reader, client):
+    profile = AdvocateProfileFactory()
+    version = IndexState.objects.get().version
+    client.force_login(profile.user)  # saves last_login only
+    assert IndexState.objects.get().version == version
