@@ -16,7 +16,6 @@ from django.db import models
 READER = "Reader"
 ADVOCATE = "Advocate"
 EDITOR = "Editor"
-ROLES = (READER, ADVOCATE, EDITOR)
 
 AnyUser = User | AnonymousUser
 

@@ -28,7 +28,6 @@ from kb.casestudies.models import CaseStudy, EvidenceLevel, Sector
 from kb.core.models import Status
 from kb.platforms.models import Platform
 from kb.research.models import Kind, ResearchLink
-from kb.search import index
 from kb.search.models import IndexEntry
 
 DOMAIN = """
@@ -358,11 +357,3 @@ def run(client: Client, rounds: int = 1) -> tuple[list[Timing], list[Timing]]:
         ours.append(timing)
         naive.append(baseline)
     return ours, naive
-
-
-def rebuild_speed(progress: Callable[[int], None] | None = None) -> tuple[int, float]:
-    return index.rebuild(progress=progress)
-
-
-def count_documents() -> int:
-    return index.count_documents()

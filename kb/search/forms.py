@@ -3,7 +3,7 @@
 from django import forms
 
 from kb.casestudies.models import EvidenceLevel
-from kb.search.service import type_labels
+from kb.search.service import FACETS, type_labels
 
 
 class SearchForm(forms.Form):
@@ -21,8 +21,6 @@ class SearchForm(forms.Form):
         required=False, choices=[("relevance", "Relevance"), ("newest", "Newest")]
     )
 
-    FACETS = ("type", "tag", "platform", "department", "evidence", "year")
-
     def filters(self) -> dict[str, str]:
         data = getattr(self, "cleaned_data", {})
-        return {name: str(data[name]) for name in self.FACETS if data.get(name)}
+        return {name: str(data[name]) for name in FACETS if data.get(name)}

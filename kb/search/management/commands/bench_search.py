@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 
-from kb.search import benchmark
+from kb.search import benchmark, index
 from kb.search import snapshot as snapshots
 from kb.search.management.commands.rebuild_search_index import progress_bar
 from kb.search.models import IndexEntry
@@ -36,8 +36,8 @@ class Command(BaseCommand):
             started = time.perf_counter()
             benchmark.generate(docs, progress=progress_bar("generate", int(docs * 0.9)))
             self.stdout.write(f"corpus generated in {time.perf_counter() - started:.1f} s")
-            total = benchmark.count_documents()
-            indexed, seconds = benchmark.rebuild_speed(progress=progress_bar("index   ", total))
+            total = index.count_documents()
+            indexed, seconds = index.rebuild(progress=progress_bar("index   ", total))
             self.stdout.write(
                 f"index rebuild: {indexed} documents in {seconds:.1f} s"
                 f" = {indexed / seconds:.0f} docs/s"
