@@ -60,16 +60,20 @@ def render_markdown(text: str) -> SafeString:
 
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _HTML_TAG = re.compile(r"<[^>]{0,500}>")
-_SYNTAX = re.compile(r"(^|\s)[#>*+-]+\s|[*_`~|\[\]]+|^\s*\d+\.\s", re.MULTILINE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Markup characters and control characters become spaces (str.translate runs in C).
+_PLAIN = str.maketrans(
+    {**dict.fromkeys("#*_`~|[]>", " "), **{chr(c): " " for c in range(32) if c not in (9, 10, 13)}}
+)
 
 
 def markdown_to_text(text: str) -> str:
-    """Cheap plain text of Markdown for indexing: drops link targets, tags and syntax marks.
+    """Cheap plain text of Markdown for indexing: drops link targets, tags and markup.
 
     Far faster than rendering, which matters when indexing a hundred thousand documents.
     """
-    text = _LINK_TARGET.sub("]", text or "")
-    text = _HTML_TAG.sub(" ", text)
-    text = _SYNTAX.sub(" ", text)
-    return _CONTROL.sub(" ", text)
+    text = text or ""
+    if "](" in text:
+        text = _LINK_TARGET.sub("]", text)
+    if "<" in text:
+        text = _HTML_TAG.sub(" ", text)
+    return text.translate(_PLAIN)

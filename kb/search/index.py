@@ -32,7 +32,7 @@ def searchable_models() -> list[type[Searchable]]:
 
 
 def words_of(text: str) -> set[str]:
-    return {word.lower() for word in WORD.findall(text)}
+    return set(WORD.findall(text.lower()))
 
 
 def _clean(text: str, limit: int) -> str:
