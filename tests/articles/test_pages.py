@@ -191,37 +191,6 @@ def test_the_body_is_rendered_without_scripts(reader_client: Client) -> None:
     assertNotContains(response, "javascript:", html=False)
 
 
-@pytest.mark.parametrize("client_fixture", ["reader_client", "other_advocate_client"])
-@pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_REVIEW])
-def test_someone_elses_unpublished_article_is_not_found(
-    request, advocate, client_fixture: str, status: str
-) -> None:
-    draft = ArticleFactory(author=advocate, status=status, published_at=None)
-    response = request.getfixturevalue(client_fixture).get(draft.get_absolute_url())
-    assert response.status_code == 404
-
-
-@pytest.mark.parametrize("client_fixture", ["advocate_client", "editor_client"])
-def test_an_unpublished_article_is_visible_to_its_author_and_to_editors(
-    request, advocate, client_fixture: str
-) -> None:
-    draft = ArticleFactory(
-        title="Half-written guide", author=advocate, status=Status.DRAFT, published_at=None
-    )
-    response = request.getfixturevalue(client_fixture).get(draft.get_absolute_url())
-    assertContains(response, "Half-written guide")
-
-
-def test_a_scheduled_article_is_not_found_before_its_time(reader_client: Client) -> None:
-    scheduled = ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
-    assert reader_client.get(scheduled.get_absolute_url()).status_code == 404
-
-
-def test_an_unknown_article_is_not_found(reader_client: Client) -> None:
-    response = reader_client.get(reverse("articles:detail", args=["no-such-guide"]))
-    assertContains(response, "Not found", status_code=404)
-
-
 def test_the_detail_shows_published_citations_and_related_articles(reader_client: Client) -> None:
     cited_study = CaseStudyFactory(title="Cited case study")
     unpublished_study = CaseStudyFactory(

@@ -237,38 +237,6 @@ def test_a_published_case_study_is_open_to_every_role(request, db, client_fixtur
     assertContains(response, "Harbour Trust")
 
 
-@pytest.mark.parametrize("client_fixture", ["reader_client", "other_advocate_client"])
-@pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_REVIEW])
-def test_someone_elses_unpublished_case_study_is_not_found(
-    request, advocate, client_fixture: str, status: str
-) -> None:
-    draft = CaseStudyFactory(created_by=advocate, status=status, published_at=None)
-    response = request.getfixturevalue(client_fixture).get(draft.get_absolute_url())
-    assert response.status_code == 404
-
-
-@pytest.mark.parametrize("client_fixture", ["advocate_client", "editor_client"])
-def test_an_unpublished_case_study_is_visible_to_its_owner_and_to_editors(
-    request, advocate, client_fixture: str
-) -> None:
-    draft = CaseStudyFactory(
-        title="Work in progress", created_by=advocate, status=Status.DRAFT, published_at=None
-    )
-    response = request.getfixturevalue(client_fixture).get(draft.get_absolute_url())
-    assertContains(response, "Work in progress")
-    assertContains(response, "Draft")
-
-
-def test_a_scheduled_case_study_is_not_found_before_its_time(reader_client: Client) -> None:
-    scheduled = CaseStudyFactory(published_at=timezone.now() + timedelta(hours=1))
-    assert reader_client.get(scheduled.get_absolute_url()).status_code == 404
-
-
-def test_an_unknown_case_study_is_not_found(reader_client: Client) -> None:
-    response = reader_client.get(reverse("casestudies:detail", args=["no-such-study"]))
-    assertContains(response, "Not found", status_code=404)
-
-
 def test_the_detail_shows_each_metric_with_its_change(reader_client: Client) -> None:
     case_study = CaseStudyFactory()
     MetricFactory(case_study=case_study, name="Applications per vacancy")

@@ -184,37 +184,6 @@ def test_the_detail_links_to_the_source(reader_client: Client) -> None:
     assertContains(response, "Read the source")
 
 
-@pytest.mark.parametrize("client_fixture", ["reader_client", "other_advocate_client"])
-@pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_REVIEW])
-def test_someone_elses_unpublished_link_is_not_found(
-    request, advocate, client_fixture: str, status: str
-) -> None:
-    draft = ResearchLinkFactory(added_by=advocate, status=status, published_at=None)
-    response = request.getfixturevalue(client_fixture).get(draft.get_absolute_url())
-    assert response.status_code == 404
-
-
-@pytest.mark.parametrize("client_fixture", ["advocate_client", "editor_client"])
-def test_an_unpublished_link_is_visible_to_its_owner_and_to_editors(
-    request, advocate, client_fixture: str
-) -> None:
-    draft = ResearchLinkFactory(
-        title="Half-read report", added_by=advocate, status=Status.DRAFT, published_at=None
-    )
-    response = request.getfixturevalue(client_fixture).get(draft.get_absolute_url())
-    assertContains(response, "Half-read report")
-
-
-def test_a_scheduled_link_is_not_found_before_its_time(reader_client: Client) -> None:
-    scheduled = ResearchLinkFactory(published_at=timezone.now() + timedelta(hours=1))
-    assert reader_client.get(scheduled.get_absolute_url()).status_code == 404
-
-
-def test_an_unknown_link_is_not_found(reader_client: Client) -> None:
-    response = reader_client.get(reverse("research:detail", args=["no-such-report"]))
-    assertContains(response, "Not found", status_code=404)
-
-
 def test_the_detail_shows_related_research_sharing_tags(reader_client: Client) -> None:
     link = ResearchLinkFactory(tags=["trust"])
     ResearchLinkFactory(title="Also about trust", tags=["trust"])
