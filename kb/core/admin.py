@@ -23,15 +23,8 @@ class ContentAdmin(admin.ModelAdmin):
     list_per_page = 50
     formfield_overrides = {models.URLField: URL_FIELD_OPTIONS}
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).prefetch_related("tags")
-
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return can_publish(request.user, self.model)
-
-    @admin.display(description="Tags")
-    def tag_list(self, obj) -> str:
-        return ", ".join(tag.name for tag in obj.tags.all())
 
     def _report(self, request: HttpRequest, count: int, verb: str) -> None:
         noun = self.model._meta.verbose_name if count == 1 else self.model._meta.verbose_name_plural

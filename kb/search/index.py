@@ -4,6 +4,7 @@ All writes go through index_objects() / remove_objects() / rebuild(); the databa
 its full-text structure (FTS5 table or tsvector column) in step by itself.
 """
 
+import functools
 import re
 import time
 import uuid
@@ -27,8 +28,10 @@ BATCH = 1000
 COLUMN_FACETS = {"type", "year", "evidence", "department"}
 
 
-def searchable_models() -> list[type[Searchable]]:
-    return [model for model in apps.get_models() if issubclass(model, Searchable)]
+@functools.cache
+def searchable_models() -> tuple[type[Searchable], ...]:
+    """Every Searchable model (the registry is fixed once apps are ready, so cached)."""
+    return tuple(model for model in apps.get_models() if issubclass(model, Searchable))
 
 
 def words_of(text: str) -> set[str]:

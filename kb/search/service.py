@@ -22,7 +22,6 @@ from kb.search.index import searchable_models
 from kb.search.query import Clause, Query, Term, parse
 
 FACETS = ("type", "tag", "platform", "department", "evidence", "year")
-SORTS = ("relevance", "newest")
 MAX_CORRECTIONS = 5
 # Up to this many hits are scored by looking each up in the full-text index.
 SCORE_BY_ID_LIMIT = 1000
@@ -53,7 +52,6 @@ class Hit:
 @dataclass
 class SearchResults:
     text: str
-    query: Query
     hits: list[Hit]
     total: int
     page: Page
@@ -72,13 +70,16 @@ def _facet_counts(snapshot: snapshots.Snapshot, hits: int) -> dict[str, list[Fac
     facets = {}
     for name, values in snapshot.count(hits).items():
         names = labels.get(name, {})
-        facets[name] = sorted(
-            (FacetCount(name, value, names.get(value, label), n) for value, label, n in values),
-            key=lambda f: (
-                (-int(f.value), 0) if name in ("evidence", "year") else (-f.count, f.label.lower())
-            ),
-        )
+        counts = [FacetCount(name, value, names.get(value, label), n) for value, label, n in values]
+        facets[name] = sorted(counts, key=_facet_order)
     return facets
+
+
+def _facet_order(facet: FacetCount) -> tuple:
+    """Years newest first, evidence strongest first, everything else most common first."""
+    if facet.name in ("year", "evidence"):
+        return (-int(facet.value),)
+    return (-facet.count, facet.label.lower())
 
 
 def type_labels() -> list[tuple[str, str]]:
@@ -217,7 +218,7 @@ def search(
     backend = get_backend()
     now = timezone.now()
     snapshot = snapshots.current(now)
-    query = original = parse(text)
+    query = parse(text)
     filters = {k: str(v) for k, v in (filters or {}).items() if k in FACETS and v}
     user_id = user.pk if user.is_authenticated else None
     options = {"user_id": user_id, "filters": filters}
@@ -244,7 +245,6 @@ def search(
         ids = _newest(snapshot, hits, offset + per_page)[offset:]
     return SearchResults(
         text=text,
-        query=original,
         hits=_hits(backend, snapshot, query, ids),
         total=total,
         page=page_obj,
