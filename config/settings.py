@@ -50,6 +50,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG el
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 SITE_NAME = os.getenv("SITE_NAME", "the KB")
+# Absolute address of the site, for links in e-mails.
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -69,6 +71,11 @@ INSTALLED_APPS = [
     "kb.research",
     "kb.articles",
     "kb.accounts",
+    "kb.uploads",
+    "kb.revisions",
+    "kb.workflow",
+    "kb.comments",
+    "kb.notifications",
     "kb.search",
     "kb.home",
 ]
@@ -99,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kb.core.context_processors.site",
+                "kb.notifications.context_processors.notifications",
             ],
         },
     },
@@ -170,7 +178,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Without collectstatic (development, tests) whitenoise finds files as they are.
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
-MEDIA_URL = "media/"
+MEDIA_URL = "/uploads/files/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", VAR_DIR / "media"))
 # Uploads beyond this are refused before they reach a form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024))
@@ -201,6 +209,12 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # Page size of every list page.
 KB_PAGE_SIZE = envint("KB_PAGE_SIZE", "20")
+# Largest image an author may upload, in bytes.
+KB_UPLOAD_MAX_BYTES = envint("KB_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024))
+# How long a comment's author may still edit or delete it, in minutes.
+KB_COMMENT_EDIT_MINUTES = envint("KB_COMMENT_EDIT_MINUTES", "15")
+# How long deleted items wait in the trash before purge_trash removes them, in days.
+KB_TRASH_DAYS = envint("KB_TRASH_DAYS", "30")
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kb.core.views import healthz
+from kb.core.views import healthz, markdown_preview
 
 admin.site.site_header = "KB curation"
 admin.site.site_title = "KB admin"
@@ -17,6 +17,11 @@ urlpatterns = [
     path("articles/", include("kb.articles.urls")),
     path("advocates/", include("kb.advocates.urls")),
     path("search/", include("kb.search.urls")),
+    path("uploads/", include("kb.uploads.urls")),
+    path("history/", include("kb.revisions.urls")),
+    path("", include("kb.workflow.urls")),
+    path("comments/", include("kb.comments.urls")),
+    path("notifications/", include("kb.notifications.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -31,4 +36,5 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("preview/", markdown_preview, name="markdown_preview"),
 ]

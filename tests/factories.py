@@ -136,3 +136,30 @@ class ArticleFactory(ContentFactory):
     summary = "How to start."
     body = "## Start small\n\nPost once a week."
     author = factory.SubFactory(UserFactory)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """An unread comment notification on an article, as notify() would have made it."""
+
+    class Meta:
+        model = "notifications.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    actor = factory.SubFactory(UserFactory)
+    verb = "commented"
+    target = factory.SubFactory(ArticleFactory)
+    target_title = factory.LazyAttribute(lambda n: n.target.title)
+    url = factory.LazyAttribute(lambda n: n.target.get_absolute_url())
+    message = "Great start: could you add the numbers from the pilot?"
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment on a new published article, or a reply on its parent's item."""
+
+    class Meta:
+        model = "comments.Comment"
+
+    parent = None
+    target = factory.LazyAttribute(lambda c: c.parent.target if c.parent else ArticleFactory())
+    author = factory.SubFactory(UserFactory)
+    body = "Thanks, this *helped* us."

@@ -1,16 +1,18 @@
 """The advocate directory, profile pages and editing one's own profile."""
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from kb.advocates.filters import AdvocateFilter
 from kb.advocates.forms import HandleFormSet, ProfileForm
 from kb.advocates.models import AdvocateProfile
+from kb.comments.models import with_comment_counts
 from kb.core.lists import render_filtered_list
 from kb.core.permissions import ADVOCATE, EDITOR, has_role
-from kb.core.views import edit_with_form
 
 User = get_user_model()
 
@@ -31,7 +33,9 @@ def advocate_detail(request: HttpRequest, username: str) -> HttpResponse:
     # Contributions are fetched through each content type's own related name.
     context = {
         "profile": profile,
-        "articles": user.articles.visible_to(request.user).prefetch_related("tags")[:20],
+        "articles": with_comment_counts(
+            user.articles.visible_to(request.user).prefetch_related("tags")
+        )[:20],
         "case_studies": user.case_studies.published()[:20],
         "research_links": user.research_links.published()[:20],
         "can_edit": profile.can_edit(request.user),
@@ -47,10 +51,14 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         if not (has_role(user, ADVOCATE) or has_role(user, EDITOR)):
             raise PermissionDenied("Only advocates keep a profile.")
         profile = AdvocateProfile(user=user)
-    return edit_with_form(
-        request,
-        instance=profile,
-        form_class=ProfileForm,
-        formset_class=HandleFormSet,
-        template_name="advocates/advocateprofile_form.html",
-    )
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = ProfileForm(*data, instance=profile)
+    formset = HandleFormSet(*data, instance=profile)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            formset.instance = form.save()
+            formset.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect(formset.instance)
+    context = {"form": form, "formset": formset, "object": profile if profile.pk else None}
+    return render(request, "advocates/advocateprofile_form.html", context)

@@ -13,7 +13,7 @@ class ArticleForm(ContentForm):
         model = Article
         fields = [
             "title", "summary", "body", "tags", "related_case_studies", "related_research",
-            "status", "featured", "published_at",
+            "featured", "published_at",
         ]  # fmt: skip
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),

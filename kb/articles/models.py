@@ -1,6 +1,7 @@
 """Articles: an advocate's own writing, in Markdown, citing case studies and research."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 
@@ -13,6 +14,9 @@ from kb.research.models import ResearchLink
 
 class Article(Searchable, Content):
     OWNER_FIELD = "author"
+    REVISION_FIELDS = [
+        "title", "summary", "body", "tags", "related_case_studies", "related_research",
+    ]  # fmt: skip
     SEARCH_TYPE = ("article", "Article")
 
     summary = models.TextField(max_length=1_000, help_text="One or two sentences for cards.")
@@ -24,6 +28,7 @@ class Article(Searchable, Content):
     related_research = models.ManyToManyField(
         ResearchLink, blank=True, related_name="articles", verbose_name="related research"
     )
+    comments = GenericRelation("comments.Comment")
 
     class Meta(Content.Meta):
         permissions = [("publish_article", "Can publish and feature articles")]

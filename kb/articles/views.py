@@ -1,17 +1,22 @@
 """Article pages: list with filters, detail, write and edit."""
 
-from django.http import HttpRequest, HttpResponse
+from django.db.models.functions import Lower
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from kb.articles.filters import ArticleFilter
 from kb.articles.forms import ArticleForm
 from kb.articles.models import Article
+from kb.comments.models import with_comment_counts
+from kb.comments.threads import comment_thread
 from kb.core.lists import related_by_tags, render_filtered_list
-from kb.core.views import content_form_views, get_viewable_or_404
+from kb.core.views import get_viewable_or_404
+from kb.revisions.editing import content_form_views
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
-    queryset = (
+    queryset = with_comment_counts(
         Article.objects.published()
         .select_related("author__advocate_profile")
         .prefetch_related("tags")
@@ -33,6 +38,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "research": article.related_research.published(),
         "related": related_by_tags(article, Article.objects.published()),
         "can_edit": article.can_edit(request.user),
+        "comment_thread": comment_thread(article, request.user),
     }
     return render(request, "articles/article_detail.html", context)
 
@@ -40,3 +46,27 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 article_create, article_edit = content_form_views(
     Article, ArticleForm, "articles/article_form.html"
 )
+
+
+# The article fields the editor's autocomplete may search, and what it answers with.
+RELATED_OPTION_FIELDS = ("related_case_studies", "related_research")
+MAX_RELATED_OPTIONS = 20
+MAX_RELATED_QUERY = 200
+
+
+@require_GET
+def related_options(request: HttpRequest) -> JsonResponse:
+    """Published items an article may cite, by title, for the editor's autocomplete."""
+    field = request.GET.get("field", "")
+    if field not in RELATED_OPTION_FIELDS:
+        return JsonResponse(
+            {"error": f"field must be one of: {', '.join(RELATED_OPTION_FIELDS)}."}, status=400
+        )
+    model = Article._meta.get_field(field).related_model
+    query = request.GET.get("q", "")[:MAX_RELATED_QUERY].strip()
+    items = model.objects.published()
+    if query:
+        items = items.filter(title__icontains=query)
+    # Lower(): the same order on SQLite (binary collation) as on PostgreSQL.
+    rows = items.order_by(Lower("title"), "pk").values_list("pk", "title")[:MAX_RELATED_OPTIONS]
+    return JsonResponse({"results": [{"id": pk, "label": title} for pk, title in rows]})

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from kb.casestudies.models import CaseStudy, Metric
-from kb.core.admin import ContentAdmin
+from kb.revisions.admin import RevisionedContentAdmin
 
 
 class MetricInline(admin.TabularInline):
@@ -19,7 +19,7 @@ class MetricInline(admin.TabularInline):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(ContentAdmin):
+class CaseStudyAdmin(RevisionedContentAdmin):
     list_display = [
         "title", "organisation", "sector", "year", "evidence_level", "status", "featured",
         "published_at", "created_by",

@@ -12,7 +12,7 @@ class CaseStudyForm(ContentForm):
         fields = [
             "title", "organisation", "sector", "platforms", "year", "evidence_level",
             "summary", "challenge", "approach", "outcome", "source_url", "publisher",
-            "tags", "status", "featured", "published_at",
+            "tags", "featured", "published_at",
         ]  # fmt: skip
         widgets = {
             "platforms": forms.CheckboxSelectMultiple,

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -40,6 +41,10 @@ class EvidenceLevel(models.IntegerChoices):
 
 class CaseStudy(Searchable, Content):
     OWNER_FIELD = "created_by"
+    REVISION_FIELDS = [
+        "title", "organisation", "sector", "platforms", "year", "evidence_level", "summary",
+        "challenge", "approach", "outcome", "source_url", "publisher", "tags", "metrics",
+    ]  # fmt: skip
     SEARCH_TYPE = ("casestudy", "Case study")
 
     organisation = models.CharField(max_length=200)
@@ -64,6 +69,7 @@ class CaseStudy(Searchable, Content):
         blank=True,
         related_name="case_studies",
     )
+    comments = GenericRelation("comments.Comment")
 
     class Meta(Content.Meta):
         verbose_name_plural = "case studies"

@@ -6,12 +6,15 @@ from django.shortcuts import render
 from kb.casestudies.filters import CaseStudyFilter
 from kb.casestudies.forms import CaseStudyForm, MetricFormSet
 from kb.casestudies.models import CaseStudy
+from kb.comments.models import with_comment_counts
+from kb.comments.threads import comment_thread
 from kb.core.lists import related_by_tags, render_filtered_list
-from kb.core.views import content_form_views, get_viewable_or_404
+from kb.core.views import get_viewable_or_404
+from kb.revisions.editing import content_form_views
 
 
 def case_study_list(request: HttpRequest) -> HttpResponse:
-    queryset = (
+    queryset = with_comment_counts(
         CaseStudy.objects.published()
         .select_related("created_by")
         .prefetch_related("tags", "platforms")
@@ -34,6 +37,7 @@ def case_study_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "related": related_by_tags(case_study, CaseStudy.objects.published()),
         "articles": case_study.articles.published().select_related("author"),
         "can_edit": case_study.can_edit(request.user),
+        "comment_thread": comment_thread(case_study, request.user),
     }
     return render(request, "casestudies/casestudy_detail.html", context)
 

@@ -1,9 +1,11 @@
-"""Form rules every content form shares: who may set status/featured, and sane tags."""
+"""Form rules every content form shares: who may feature and schedule, the version the edit
+started from, and sane tags. Status changes are not form fields: they go through the
+workflow, which records who made each one.
+"""
 
 from django import forms
 from django.db import models
 
-from kb.core.models import Status
 from kb.core.permissions import AnyUser, can_publish
 
 MAX_TAGS = 20
@@ -21,7 +23,11 @@ def https_url_fields(field: models.Field, **kwargs) -> forms.Field | None:
 
 
 class ContentForm(forms.ModelForm):
-    """Authors choose draft or in review; only those who may publish see the rest."""
+    """Only those who may publish feature and schedule; every edit says which version it
+    started from, so a save over someone else's newer change is caught (optimistic locking).
+    """
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         formfield_callback = https_url_fields
@@ -29,16 +35,17 @@ class ContentForm(forms.ModelForm):
     def __init__(self, *args, user: AnyUser, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+            self.fields["base_version"].required = True
+            self.fields["base_version"].error_messages["required"] = (
+                "This form is missing the version it was opened at; reload the page."
+            )
+        else:
+            del self.fields["base_version"]
         if not can_publish(user, self._meta.model):
             for name in ("featured", "published_at"):
                 self.fields.pop(name, None)
-            if "status" in self.fields:
-                allowed = [Status.DRAFT, Status.IN_REVIEW]
-                current = self.instance.status if self.instance.pk else None
-                if current == Status.PUBLISHED:
-                    # Authors may edit their published item; it stays published.
-                    allowed.append(Status.PUBLISHED)
-                self.fields["status"].choices = [c for c in Status.choices if c[0] in allowed]
 
     def clean_tags(self) -> list[str]:
         tags = self.cleaned_data.get("tags") or []

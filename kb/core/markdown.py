@@ -4,6 +4,9 @@ User-written Markdown may contain raw HTML, so the rendered output is never trus
 keeps only the tags and attributes below, drops script/style content, event handlers and
 any URL scheme other than http, https and mailto. Rendering is cached by content hash, so a
 page renders each text once until it changes.
+
+Comments use the same renderer with a smaller allow-list ("Markdown-lite"): paragraphs,
+emphasis, code, links, lists and quotes; no images, headings, tables or other raw HTML.
 """
 
 import hashlib
@@ -28,34 +31,57 @@ ALLOWED_ATTRIBUTES = {
     "code": {"class"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+LITE_TAGS = {"a", "blockquote", "br", "code", "em", "li", "ol", "p", "pre", "strong", "ul"}
+LITE_ATTRIBUTES = {"a": {"href", "title"}}
 EXTENSIONS = ["extra", "sane_lists", "smarty"]
 
 # Bump when the renderer or the allow-list changes, so cached HTML is re-rendered.
 RENDER_VERSION = "1"
 
 
-def sanitize_html(html: str) -> str:
+def sanitize_html(
+    html: str,
+    *,
+    tags: set[str] = ALLOWED_TAGS,
+    attributes: dict[str, set[str]] = ALLOWED_ATTRIBUTES,
+) -> str:
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        tags=tags,
+        attributes=attributes,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
 
 
-def render_markdown(text: str) -> SafeString:
-    """Render user Markdown to sanitised HTML (cached by content)."""
+def _render_cached(
+    text: str, *, cache_prefix: str, tags: set[str], attributes: dict[str, set[str]]
+) -> SafeString:
+    """Render and sanitise with one allow-list; the prefix keeps each allow-list's cache apart."""
     if not text:
         return mark_safe("")
     digest = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
-    key = f"md:{RENDER_VERSION}:{digest}"
+    key = f"{cache_prefix}:{RENDER_VERSION}:{digest}"
     html = cache.get(key)
     if html is None:
-        html = sanitize_html(md.markdown(text, extensions=EXTENSIONS, output_format="html"))
+        html = sanitize_html(
+            md.markdown(text, extensions=EXTENSIONS, output_format="html"),
+            tags=tags,
+            attributes=attributes,
+        )
         cache.set(key, html, timeout=60 * 60 * 24)
     return mark_safe(html)  # noqa: S308 - sanitised by nh3 above
+
+
+def render_markdown(text: str) -> SafeString:
+    """Render user Markdown to sanitised HTML (cached by content)."""
+    return _render_cached(text, cache_prefix="md", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES)
+
+
+def render_markdown_lite(text: str) -> SafeString:
+    """Render a comment: the same Markdown, kept to the small comment allow-list."""
+    return _render_cached(text, cache_prefix="md-lite", tags=LITE_TAGS, attributes=LITE_ATTRIBUTES)
 
 
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")

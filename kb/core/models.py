@@ -1,11 +1,16 @@
 """Abstract base for every piece of publishable content (case studies, research, articles).
 
 One place for the lifecycle every content type shares: status, featuring, publication
-time, tags, ownership and the object-level permission rules built on them.
+time, tags, ownership, the edit version, the trash, and the object-level permission rules
+built on them. The workflow app moves items between states; this module only says what
+each state means for readers.
 """
 
+from datetime import timedelta
 from typing import ClassVar
 
+from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -17,8 +22,10 @@ from kb.core.permissions import AnyUser, can_add, can_publish, perm_name
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
+    IN_REVIEW = "in_review", "Submitted for review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
     PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
 
 
 class ContentQuerySet(models.QuerySet):
@@ -35,11 +42,33 @@ class ContentQuerySet(models.QuerySet):
             return self.filter(published)
         return self.filter(published | Q(**{self.model.OWNER_FIELD: user.pk}))
 
+    def trashed(self) -> "ContentQuerySet":
+        return self.filter(deleted_at__isnull=False)
+
+    def restorable(self) -> "ContentQuerySet":
+        """Trashed items still inside the restore window."""
+        return self.trashed().filter(deleted_at__gte=trash_cutoff())
+
+    def expired(self) -> "ContentQuerySet":
+        """Trashed items past the restore window, which purge_trash removes."""
+        return self.trashed().filter(deleted_at__lt=trash_cutoff())
+
+
+def trash_cutoff():
+    return timezone.now() - timedelta(days=settings.KB_TRASH_DAYS)
+
+
+class ContentManager(models.Manager.from_queryset(ContentQuerySet)):
+    """The default manager leaves out the trash, so no list, feed or search sees it."""
+
+    def get_queryset(self) -> ContentQuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
 
 def unique_slug(instance: models.Model, text: str, max_length: int = 200) -> str:
     """A slug from ``text`` that no other row of the same model uses (suffix -2, -3, …)."""
     base = slugify(text)[: max_length - 8].strip("-") or "item"
-    manager = type(instance)._default_manager
+    manager = type(instance)._base_manager  # slugs in the trash are still taken
     taken = set(
         manager.filter(slug__startswith=base).exclude(pk=instance.pk).values_list("slug", flat=True)
     )
@@ -53,6 +82,8 @@ class Content(models.Model):
     """Fields and rules shared by all publishable content. Subclasses set OWNER_FIELD."""
 
     OWNER_FIELD: ClassVar[str]
+    # The editable content a revision keeps (see kb.revisions.snapshot).
+    REVISION_FIELDS: ClassVar[list[str]]
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, blank=True)
@@ -64,8 +95,21 @@ class Content(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     tags = TaggableManager(blank=True, help_text="Comma-separated topics.")
+    # Optimistic locking: every save through the site bumps it; a save based on an older
+    # version is a conflict, never a silent overwrite.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
-    objects = ContentQuerySet.as_manager()
+    objects = ContentManager()
+    all_objects = ContentQuerySet.as_manager()  # the trash too
 
     class Meta:
         abstract = True
@@ -90,6 +134,22 @@ class Content(models.Model):
         return getattr(self, f"{self.OWNER_FIELD}_id")
 
     @property
+    def owner(self):
+        return getattr(self, self.OWNER_FIELD)
+
+    @property
+    def in_trash(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
     def is_published(self) -> bool:
         return (
             self.status == Status.PUBLISHED
@@ -98,6 +158,8 @@ class Content(models.Model):
         )
 
     def can_view(self, user: AnyUser) -> bool:
+        if self.in_trash:
+            return False
         return self.is_published or self.can_edit(user)
 
     def can_edit(self, user: AnyUser) -> bool:
@@ -111,11 +173,15 @@ class Content(models.Model):
     def can_publish(self, user: AnyUser) -> bool:
         return can_publish(user, self)
 
-    def publish(self) -> None:
-        self.status = Status.PUBLISHED
-        if self.published_at is None:
-            self.published_at = timezone.now()
 
-    def unpublish(self) -> None:
-        self.status = Status.DRAFT
-        self.featured = False
+def content_models() -> dict[str, type[Content]]:
+    """Every concrete content model by its model name ("article", "casestudy", …).
+
+    URLs shared by all content types (workflow actions, history, trash) name the type this
+    way, so the apps that serve them need not import the content apps.
+    """
+    return {
+        model._meta.model_name: model
+        for model in apps.get_models()
+        if issubclass(model, Content) and not model._meta.abstract
+    }

@@ -1,15 +1,17 @@
-"""View helpers shared by the content apps: permission-checked lookups and the edit flow."""
+"""View helpers shared by the content apps: permission-checked lookups, and the health check.
 
-from django.contrib import messages
+The create/edit flow lives in kb.revisions.editing, because every save is a revision.
+"""
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Model, QuerySet
-from django.forms import BaseFormSet, ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET, require_POST
 
+from kb.core.markdown import render_markdown
 from kb.core.permissions import can_add
 
 
@@ -33,73 +35,6 @@ def require_add_permission(request: HttpRequest, model: type[Model]) -> None:
         raise PermissionDenied("Your role may not add this kind of item.")
 
 
-def edit_with_form(
-    request: HttpRequest,
-    *,
-    instance: Model,
-    form_class: type[ModelForm],
-    template_name: str,
-    formset_class: type[BaseFormSet] | None = None,
-    form_kwargs: dict | None = None,
-) -> HttpResponse:
-    """Create or edit ``instance`` (and an optional inline formset) in one transaction.
-
-    Invalid input re-renders the form with errors and everything the user typed.
-    """
-    is_new = instance.pk is None
-    form_kwargs = form_kwargs or {}
-    data = (request.POST, request.FILES) if request.method == "POST" else ()
-    form = form_class(*data, instance=instance, **form_kwargs)
-    formset = formset_class(*data, instance=instance) if formset_class else None
-    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
-        with transaction.atomic():
-            saved = form.save()
-            if formset is not None:
-                formset.instance = saved
-                formset.save()
-        verb = "created" if is_new else "saved"
-        messages.success(request, f"“{saved}” {verb}.")
-        return redirect(saved)
-    context = {"form": form, "formset": formset, "object": None if is_new else instance}
-    return render(request, template_name, context)
-
-
-def content_form_views(
-    model: type[Model],
-    form_class: type[ModelForm],
-    template_name: str,
-    formset_class: type[BaseFormSet] | None = None,
-):
-    """The create and edit views of a content type: same permissions, same flow.
-
-    Create needs the model's add permission and makes the user the owner; edit needs
-    ``can_edit`` on the object (its owner, or an editor).
-    """
-
-    def create(request: HttpRequest) -> HttpResponse:
-        require_add_permission(request, model)
-        return edit_with_form(
-            request,
-            instance=model(**{model.OWNER_FIELD: request.user}),
-            form_class=form_class,
-            formset_class=formset_class,
-            form_kwargs={"user": request.user},
-            template_name=template_name,
-        )
-
-    def edit(request: HttpRequest, slug: str) -> HttpResponse:
-        return edit_with_form(
-            request,
-            instance=get_editable_or_403(model.objects.all(), request, slug=slug),
-            form_class=form_class,
-            formset_class=formset_class,
-            form_kwargs={"user": request.user},
-            template_name=template_name,
-        )
-
-    return create, edit
-
-
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -107,3 +42,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# As long as the longest Markdown field (an article's body).
+MAX_PREVIEW_CHARS = 100_000
+
+
+@require_POST
+def markdown_preview(request: HttpRequest) -> HttpResponse:
+    """The editor's live preview: the sanitised HTML fragment the page will show."""
+    # Browsers send a textarea's line breaks as CRLF; count them as the textarea does.
+    text = request.POST.get("text", "").replace("\r\n", "\n")
+    if len(text) > MAX_PREVIEW_CHARS:
+        return HttpResponse(
+            f"The preview stops at {MAX_PREVIEW_CHARS:,} characters; this text has {len(text):,}.",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(render_markdown(text), content_type="text/html; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response

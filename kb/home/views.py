@@ -9,6 +9,7 @@ from taggit.models import Tag
 from kb.advocates.models import AdvocateProfile
 from kb.articles.models import Article
 from kb.casestudies.models import CaseStudy
+from kb.comments.models import with_comment_counts
 from kb.research.models import ResearchLink
 
 NEWEST = 5
@@ -45,9 +46,9 @@ def home(request: HttpRequest) -> HttpResponse:
     research = ResearchLink.objects.published().prefetch_related("tags")
     articles = Article.objects.published().select_related("author").prefetch_related("tags")
     context = {
-        "featured_case_studies": case_studies.filter(featured=True)[:3],
+        "featured_case_studies": with_comment_counts(case_studies.filter(featured=True))[:3],
         "featured_research": research.filter(featured=True)[:3],
-        "featured_articles": articles.filter(featured=True)[:3],
+        "featured_articles": with_comment_counts(articles.filter(featured=True))[:3],
         "newest_case_studies": case_studies[:NEWEST],
         "newest_research": research[:NEWEST],
         "newest_articles": articles[:NEWEST],
@@ -71,11 +72,15 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     advocates = AdvocateProfile.objects.listed().filter(expertise=tag)
     context = {
         "tag": tag,
-        "case_studies": case_studies.prefetch_related("tags", "platforms")[:TAG_PAGE_SECTION],
+        "case_studies": with_comment_counts(case_studies.prefetch_related("tags", "platforms"))[
+            :TAG_PAGE_SECTION
+        ],
         "case_study_count": case_studies.count(),
         "research": research.prefetch_related("tags")[:TAG_PAGE_SECTION],
         "research_count": research.count(),
-        "articles": articles.select_related("author").prefetch_related("tags")[:TAG_PAGE_SECTION],
+        "articles": with_comment_counts(articles.select_related("author").prefetch_related("tags"))[
+            :TAG_PAGE_SECTION
+        ],
         "article_count": articles.count(),
         "advocates": advocates.for_cards()[:TAG_PAGE_SECTION],
         "advocate_count": advocates.count(),

@@ -11,7 +11,7 @@ class ResearchLinkForm(ContentForm):
         model = ResearchLink
         fields = [
             "url", "title", "publisher", "authors", "publication_date", "kind", "key_finding",
-            "tags", "status", "featured", "published_at",
+            "tags", "featured", "published_at",
         ]  # fmt: skip
         widgets = {
             "publication_date": forms.DateInput(attrs={"type": "date"}),

@@ -23,6 +23,9 @@ class Kind(models.TextChoices):
 
 class ResearchLink(Searchable, Content):
     OWNER_FIELD = "added_by"
+    REVISION_FIELDS = [
+        "url", "title", "publisher", "authors", "publication_date", "kind", "key_finding", "tags",
+    ]  # fmt: skip
     SEARCH_TYPE = ("research", "Research")
 
     url = models.URLField("URL", max_length=500)
@@ -54,11 +57,17 @@ class ResearchLink(Searchable, Content):
         if not self.url:
             return
         self.normalized_url = normalize_url(self.url)
-        self.duplicate_of = (
-            ResearchLink.objects.filter(normalized_url=self.normalized_url)
+        duplicate = (
+            ResearchLink.all_objects.filter(normalized_url=self.normalized_url)
             .exclude(pk=self.pk)
             .first()
         )
+        if duplicate is not None and duplicate.in_trash:
+            raise ValidationError(
+                {"url": f"This link is in the trash as “{duplicate.title}”; restore it instead."},
+                code="duplicate_url_in_trash",
+            )
+        self.duplicate_of = duplicate
         if self.duplicate_of is not None:
             raise ValidationError(
                 {"url": f"This link is already in the KB as “{self.duplicate_of.title}”."},

@@ -60,10 +60,14 @@ def form_data(**overrides) -> dict:
         "summary": SUMMARY,
         "body": "## Post weekly\n\nConsistency beats volume.",
         "tags": "linkedin, habits",
-        "status": Status.IN_REVIEW,
     }
     data.update(overrides)
     return data
+
+
+def edit_data(article: Article, **overrides) -> dict:
+    """The edit form as sent back: it carries the version it was opened at."""
+    return form_data(base_version=article.version, **overrides)
 
 
 def edit_url(article: Article) -> str:
@@ -220,10 +224,15 @@ def test_a_reader_may_not_write_an_article(reader_client: Client) -> None:
     assert not Article.objects.exists()
 
 
-def test_an_advocate_writes_an_article_for_review(advocate_client: Client, advocate) -> None:
-    response = advocate_client.post(reverse("articles:create"), form_data())
+def test_an_advocate_writes_an_article_and_submits_it_for_review(
+    advocate_client: Client, advocate
+) -> None:
+    response = advocate_client.post(
+        reverse("articles:create"), form_data(submit_for_review="1"), follow=True
+    )
     article = Article.objects.get()
     assertRedirects(response, article.get_absolute_url())
+    assertContains(response, "waiting for an editor")
     assert article.author == advocate
     assert article.status == Status.IN_REVIEW
     assert article.published_at is None
@@ -231,23 +240,23 @@ def test_an_advocate_writes_an_article_for_review(advocate_client: Client, advoc
 
 
 def test_an_advocate_may_save_a_draft(advocate_client: Client) -> None:
-    advocate_client.post(reverse("articles:create"), form_data(status=Status.DRAFT))
+    advocate_client.post(reverse("articles:create"), form_data())
     assert Article.objects.get().status == Status.DRAFT
 
 
 def test_an_advocate_is_not_offered_publishing_or_featuring(advocate_client: Client) -> None:
     response = advocate_client.get(reverse("articles:create"))
-    assertContains(response, 'value="in_review"')
-    assertNotContains(response, 'value="published"')
+    assertContains(response, "Save and submit for review")
+    assertNotContains(response, 'name="status"')
     assertNotContains(response, 'name="featured"')
     assertNotContains(response, 'name="published_at"')
 
 
-def test_an_advocate_cannot_publish_their_article(advocate_client: Client) -> None:
-    response = advocate_client.post(reverse("articles:create"), form_data(status=Status.PUBLISHED))
-    assertContains(response, "Select a valid choice")
-    assertContains(response, SUMMARY)
-    assert not Article.objects.exists()
+def test_an_advocate_cannot_publish_their_article_through_the_form(
+    advocate_client: Client,
+) -> None:
+    advocate_client.post(reverse("articles:create"), form_data(status=Status.PUBLISHED))
+    assert Article.objects.get().status == Status.DRAFT
 
 
 def test_an_advocate_cannot_feature_or_schedule_their_article(advocate_client: Client) -> None:
@@ -277,7 +286,6 @@ def test_an_article_cannot_cite_an_unpublished_case_study(advocate_client: Clien
         ({"body": "b" * 100_001}, "Ensure this value has at most 100000 characters"),
         ({"tags": "z" * 51}, "Keep each tag under 50 characters"),
         ({"tags": ", ".join(f"tag{n}" for n in range(21))}, "Use at most 20 tags"),
-        ({"status": ""}, "This field is required"),
     ],
     ids=[
         "title-10000-chars",
@@ -286,7 +294,6 @@ def test_an_article_cannot_cite_an_unpublished_case_study(advocate_client: Clien
         "body-over-100000-chars",
         "tag-51-chars",
         "21-tags",
-        "no-status",
     ],
 )
 def test_bad_input_is_refused_and_what_was_typed_is_kept(
@@ -314,11 +321,11 @@ def test_a_summary_over_1000_characters_is_refused(advocate_client: Client) -> N
 
 def test_an_advocate_edits_their_own_article(advocate_client: Client, advocate) -> None:
     article = ArticleFactory(author=advocate, status=Status.DRAFT, published_at=None)
-    response = advocate_client.post(edit_url(article), form_data(title="Start smaller"))
+    response = advocate_client.post(edit_url(article), edit_data(article, title="Start smaller"))
     assertRedirects(response, article.get_absolute_url())
     article.refresh_from_db()
     assert article.title == "Start smaller"
-    assert article.status == Status.IN_REVIEW
+    assert article.status == Status.DRAFT
 
 
 def test_an_advocate_may_not_edit_another_advocates_article(
@@ -352,23 +359,17 @@ def test_a_former_advocate_may_no_longer_edit_their_own_article(
     assert article.title == "Written while advocate"
 
 
-def test_an_editor_edits_publishes_and_features_anyones_article(
-    editor_client: Client, advocate
-) -> None:
+def test_an_editor_edits_and_features_anyones_article(editor_client: Client, advocate) -> None:
     article = ArticleFactory(author=advocate, status=Status.IN_REVIEW, published_at=None)
     form = editor_client.get(edit_url(article))
-    assertContains(form, 'value="published"')
     assertContains(form, 'name="featured"')
-    data = form_data(title="Edited by an editor", status=Status.PUBLISHED, featured="on")
+    assertContains(form, 'name="published_at"')
+    data = edit_data(article, title="Edited by an editor", featured="on")
     response = editor_client.post(edit_url(article), {**data, "published_at": ""})
     assertRedirects(response, article.get_absolute_url())
     article.refresh_from_db()
     assert article.title == "Edited by an editor"
-    assert (article.status, article.featured, article.is_published) == (
-        Status.PUBLISHED,
-        True,
-        True,
-    )
+    assert (article.status, article.featured) == (Status.IN_REVIEW, True)
     assert article.author == advocate
 
 
@@ -377,27 +378,10 @@ def test_an_advocate_editing_their_published_article_keeps_it_published(
 ) -> None:
     published_at = timezone.now() - timedelta(days=10)
     article = ArticleFactory(author=advocate, featured=True, published_at=published_at)
-    form = advocate_client.get(edit_url(article))
-    assertContains(form, '<option value="published" selected>', html=False)
-    response = advocate_client.post(
-        edit_url(article), form_data(title="Updated guide", status=Status.PUBLISHED)
-    )
+    response = advocate_client.post(edit_url(article), edit_data(article, title="Updated guide"))
     assertRedirects(response, article.get_absolute_url())
     article.refresh_from_db()
     assert article.title == "Updated guide"
     assert article.status == Status.PUBLISHED
     assert article.published_at == published_at
     assert article.featured is True
-
-
-def test_an_advocate_may_unpublish_but_not_republish_their_article(
-    advocate_client: Client, advocate
-) -> None:
-    article = ArticleFactory(author=advocate)
-    advocate_client.post(edit_url(article), form_data(status=Status.DRAFT))
-    article.refresh_from_db()
-    assert article.status == Status.DRAFT
-    response = advocate_client.post(edit_url(article), form_data(status=Status.PUBLISHED))
-    assertContains(response, "Select a valid choice")
-    article.refresh_from_db()
-    assert article.status == Status.DRAFT

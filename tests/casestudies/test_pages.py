@@ -83,7 +83,7 @@ def form_data(**overrides) -> dict:
         "source_url": "",
         "publisher": "",
         "tags": "recruitment, linkedin",
-        "status": Status.IN_REVIEW,
+        "submit_for_review": "1",
         "metrics-TOTAL_FORMS": "2",
         "metrics-INITIAL_FORMS": "0",
         "metrics-MIN_NUM_FORMS": "0",
@@ -340,19 +340,16 @@ def test_an_advocate_is_offered_draft_and_review_but_not_publishing(
     advocate_client: Client,
 ) -> None:
     response = advocate_client.get(reverse("casestudies:create"))
-    assertContains(response, 'value="draft"')
-    assertContains(response, 'value="in_review"')
-    assertNotContains(response, 'value="published"')
+    assertContains(response, ">Save</button>")
+    assertContains(response, "Save and submit for review")
+    assertNotContains(response, 'name="status"')
     assertNotContains(response, 'name="featured"')
     assertNotContains(response, 'name="published_at"')
 
 
 def test_an_advocate_cannot_publish_their_own_submission(advocate_client: Client) -> None:
-    response = advocate_client.post(
-        reverse("casestudies:create"), form_data(status=Status.PUBLISHED)
-    )
-    assertContains(response, "Select a valid choice")
-    assert not CaseStudy.objects.exists()
+    advocate_client.post(reverse("casestudies:create"), form_data(status=Status.PUBLISHED))
+    assert CaseStudy.objects.get().status == Status.IN_REVIEW
 
 
 def test_an_advocate_cannot_feature_their_own_submission(advocate_client: Client) -> None:
@@ -367,7 +364,7 @@ def test_an_advocate_edits_their_own_case_study_and_its_metrics(
     metric = MetricFactory(case_study=case_study)
     data = form_data(
         title="Hiring, revisited",
-        status=Status.DRAFT,
+        base_version=case_study.version,
         **{
             "metrics-TOTAL_FORMS": "1",
             "metrics-INITIAL_FORMS": "1",
@@ -384,15 +381,19 @@ def test_an_advocate_edits_their_own_case_study_and_its_metrics(
     assert metric.value_after == Decimal("40")
 
 
-def test_an_editor_publishes_and_features_an_advocates_case_study(
+def test_an_editor_features_an_advocates_case_study_and_publishes_it(
     editor_client: Client, advocate
 ) -> None:
     case_study = CaseStudyFactory(created_by=advocate, status=Status.IN_REVIEW, published_at=None)
     data = form_data(
-        status=Status.PUBLISHED, featured="on", **{"metrics-TOTAL_FORMS": "0", "published_at": ""}
+        featured="on",
+        base_version=case_study.version,
+        **{"metrics-TOTAL_FORMS": "0", "published_at": ""},
     )
     response = editor_client.post(reverse("casestudies:edit", args=[case_study.slug]), data)
     assertRedirects(response, case_study.get_absolute_url())
+    publish = reverse("workflow:action", args=["casestudy", case_study.slug, "publish"])
+    assertRedirects(editor_client.post(publish), case_study.get_absolute_url())
     case_study.refresh_from_db()
     assert case_study.status == Status.PUBLISHED
     assert case_study.featured

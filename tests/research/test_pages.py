@@ -67,7 +67,6 @@ def form_data(**overrides) -> dict:
         "kind": Kind.INDUSTRY_REPORT,
         "key_finding": KEY_FINDING,
         "tags": "trust, advocacy",
-        "status": Status.DRAFT,
     }
     data.update(overrides)
     return data
@@ -231,22 +230,24 @@ def test_an_advocate_adds_a_link_as_a_draft_of_their_own(advocate_client: Client
 
 def test_an_advocate_cannot_publish_or_feature_a_link(advocate_client: Client) -> None:
     form = advocate_client.get(reverse("research:create"))
-    assertNotContains(form, 'value="published"')
+    assertNotContains(form, 'name="status"')
     assertNotContains(form, 'name="featured"')
-    response = advocate_client.post(
+    advocate_client.post(
         reverse("research:create"), form_data(status=Status.PUBLISHED, featured="on")
     )
-    assertContains(response, "Select a valid choice")
-    assert not ResearchLink.objects.exists()
+    link = ResearchLink.objects.get()
+    assert (link.status, link.featured) == (Status.DRAFT, False)
 
 
-def test_an_editor_publishes_and_features_an_advocates_link(
+def test_an_editor_features_an_advocates_link_and_publishes_it(
     editor_client: Client, advocate
 ) -> None:
     link = ResearchLinkFactory(added_by=advocate, status=Status.IN_REVIEW, published_at=None)
-    data = form_data(url=link.url, status=Status.PUBLISHED, featured="on", published_at="")
+    data = form_data(url=link.url, featured="on", published_at="", base_version=link.version)
     response = editor_client.post(reverse("research:edit", args=[link.slug]), data)
     assertRedirects(response, link.get_absolute_url())
+    publish = reverse("workflow:action", args=["researchlink", link.slug, "publish"])
+    assertRedirects(editor_client.post(publish), link.get_absolute_url())
     link.refresh_from_db()
     assert (link.status, link.featured, link.is_published) == (Status.PUBLISHED, True, True)
     assert link.added_by == advocate
@@ -268,7 +269,9 @@ def test_saving_a_link_unchanged_is_not_a_duplicate_of_itself(
     advocate_client: Client, advocate
 ) -> None:
     link = ResearchLinkFactory(added_by=advocate, url="https://example.org/report")
-    data = form_data(url="https://example.org/report", title="Retitled report")
+    data = form_data(
+        url="https://example.org/report", title="Retitled report", base_version=link.version
+    )
     response = advocate_client.post(reverse("research:edit", args=[link.slug]), data)
     assertRedirects(response, link.get_absolute_url())
     link.refresh_from_db()

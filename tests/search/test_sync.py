@@ -7,6 +7,8 @@ from django.core.management import call_command
 from kb.core.models import Status
 from kb.search import service
 from kb.search.models import IndexEntry, IndexState
+from kb.workflow.models import Action
+from kb.workflow.services import content_transition
 from tests.factories import (
     AdvocateProfileFactory,
     ArticleFactory,
@@ -35,13 +37,20 @@ def test_a_deleted_item_disappears(reader):
     assert not IndexEntry.objects.exists()
 
 
-def test_unpublishing_hides_and_publishing_shows(reader):
+def test_a_trashed_item_disappears_and_comes_back_when_restored(reader, editor):
+    article = ArticleFactory(title="Threads for councils")
+    content_transition(item=article, action=Action.TRASH, user=editor)
+    assert found("threads", reader) == []
+    assert found("threads", editor) == []
+    content_transition(item=article, action=Action.RESTORE, user=editor)
+    assert found("threads", reader) == [article.get_absolute_url()]
+
+
+def test_unpublishing_hides_and_publishing_shows(reader, editor):
     article = ArticleFactory(title="Bluesky pilot")
-    article.unpublish()
-    article.save()
+    content_transition(item=article, action=Action.UNPUBLISH, user=editor)
     assert found("bluesky", reader) == []
-    article.publish()
-    article.save()
+    content_transition(item=article, action=Action.PUBLISH, user=editor)
     assert found("bluesky", reader) == [article.get_absolute_url()]
 
 

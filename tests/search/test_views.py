@@ -78,7 +78,7 @@ def test_a_results_page_costs_the_same_queries_whatever_its_size(
     reader_client.get(URL, {"q": "newsletter"})  # warm the session and content types
     # Session, user, permissions (2) and profile for the header; for the results the index
     # version, the matching ids, the best-ranked ids and the highlighted page rows.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = reader_client.get(URL, {"q": "newsletter"})
     assert len(response.context["results"].hits) == page_size
 

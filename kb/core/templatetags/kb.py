@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.safestring import SafeString
 
-from kb.core.markdown import render_markdown
+from kb.core.markdown import render_markdown, render_markdown_lite
 
 register = template.Library()
 
@@ -14,6 +14,12 @@ register = template.Library()
 def markdown_filter(text: str) -> SafeString:
     """Sanitised HTML from user Markdown."""
     return render_markdown(text or "")
+
+
+@register.filter(name="markdown_lite")
+def markdown_lite_filter(text: str) -> SafeString:
+    """Sanitised HTML from a comment: emphasis, code, links, lists and quotes only."""
+    return render_markdown_lite(text or "")
 
 
 @register.filter
@@ -30,3 +36,9 @@ def number(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return f"{value:,.0f}" if value % 1 == 0 else f"{value:,.2f}".rstrip("0")
+
+
+@register.filter
+def kind(obj) -> str:
+    """The content type name used in shared URLs (workflow actions, history)."""
+    return obj._meta.model_name

@@ -1,0 +1,78 @@
+"""Uploading an image from the editor, and serving uploads to signed-in users only.
+
+The KB is an intranet, so uploads are not public media: ``MEDIA_URL`` points at
+``image_file``, which LoginRequiredMiddleware guards like every other view. It serves only
+names recorded in the Image table, with headers that stop a browser from treating a file
+as anything but the image it is.
+"""
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, JsonResponse
+from django.views.decorators.http import require_POST, require_safe
+
+from kb.articles.models import Article
+from kb.casestudies.models import CaseStudy
+from kb.core.permissions import AnyUser, can_add
+from kb.research.models import ResearchLink
+from kb.uploads.forms import ImageUploadForm
+from kb.uploads.models import Image
+
+# Whoever may write one of these has a Markdown field to illustrate.
+ILLUSTRATED_MODELS = (Article, CaseStudy, ResearchLink)
+
+
+def can_upload_images(user: AnyUser) -> bool:
+    return any(can_add(user, model) for model in ILLUSTRATED_MODELS)
+
+
+@require_POST
+def image_create(request: HttpRequest) -> JsonResponse:
+    """Store one image; answer with its URL and the Markdown that shows it."""
+    if not can_upload_images(request.user):
+        return JsonResponse({"error": "Your role may not upload images."}, status=403)
+    form = ImageUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return JsonResponse({"error": form.first_error()}, status=400)
+    image = form.save(uploaded_by=request.user)
+    return JsonResponse(
+        {
+            "url": image.file.url,
+            "markdown": image.markdown(form.cleaned_data["alt"]),
+            "width": image.width,
+            "height": image.height,
+        },
+        status=201,
+    )
+
+
+PHOTO_DIRS = ("advocates/",)
+PHOTO_TYPES = {
+    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
+    "webp": "image/webp",
+}  # fmt: skip
+
+
+@require_safe
+def image_file(request: HttpRequest, name: str) -> FileResponse:
+    # Stored names are ours (images/<year>/<month>/<uuid>.<ext>); anything that walks the
+    # tree is refused before the database or the disk is asked.
+    if "\\" in name or "\x00" in name or {"", ".", ".."} & set(name.split("/")):
+        raise Http404("No such image.")
+    image = Image.objects.filter(file=name).only("format").first()
+    if image is not None:
+        content_type = image.content_type
+    else:
+        # Advocates' profile photos (an ImageField validated by Pillow) live beside them.
+        extension = name.rsplit(".", 1)[-1].lower()
+        content_type = PHOTO_TYPES.get(extension)
+        if not name.startswith(PHOTO_DIRS) or content_type is None:
+            raise Http404("No such image.")
+    try:
+        stored = default_storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404("No such image.") from None
+    response = FileResponse(stored, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
