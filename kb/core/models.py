@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -52,6 +53,25 @@ class ContentQuerySet(models.QuerySet):
     def expired(self) -> "ContentQuerySet":
         """Trashed items past the restore window, which purge_trash removes."""
         return self.trashed().filter(deleted_at__lt=trash_cutoff())
+
+
+class AboutItemQuerySet(models.QuerySet):
+    """Rows about one content item through a generic link (content_type, object_id):
+    its revisions, its workflow log."""
+
+    def for_item(self, item: models.Model) -> "AboutItemQuerySet":
+        return self.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)
+
+
+def forget_deleted_items(model: type[models.Model]):
+    """A post_delete receiver that deletes ``model``'s rows about a deleted content item
+    (apps holding such rows connect one, so purging an item leaves nothing behind)."""
+
+    def receiver(sender, instance: models.Model, **kwargs) -> None:
+        if isinstance(instance, Content):
+            model._default_manager.for_item(instance).delete()
+
+    return receiver
 
 
 def trash_cutoff():

@@ -7,11 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
-
-class RevisionQuerySet(models.QuerySet):
-    def for_item(self, item: models.Model) -> "RevisionQuerySet":
-        content_type = ContentType.objects.get_for_model(item)
-        return self.filter(content_type=content_type, object_id=item.pk)
+from kb.core.models import AboutItemQuerySet
 
 
 class Revision(models.Model):
@@ -28,7 +24,7 @@ class Revision(models.Model):
     message = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = RevisionQuerySet.as_manager()
+    objects = AboutItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]

@@ -8,6 +8,8 @@ class WorkflowConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import signals
 
-        from kb.workflow.signals import forget_deleted
+        from kb.core.models import forget_deleted_items
 
-        signals.post_delete.connect(forget_deleted, dispatch_uid="workflow_forget_deleted")
+        # Kept on the config: signals hold receivers weakly.
+        self.forget_deleted = forget_deleted_items(self.get_model("Transition"))
+        signals.post_delete.connect(self.forget_deleted, dispatch_uid="workflow_forget_deleted")

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from kb.core.models import Status
+from kb.core.models import AboutItemQuerySet, Status
 
 
 class Action(models.TextChoices):
@@ -17,12 +17,6 @@ class Action(models.TextChoices):
     UNPUBLISH = "unpublish", "Unpublish"
     TRASH = "trash", "Move to trash"
     RESTORE = "restore", "Restore from trash"
-
-
-class TransitionQuerySet(models.QuerySet):
-    def for_item(self, item: models.Model) -> "TransitionQuerySet":
-        content_type = ContentType.objects.get_for_model(item)
-        return self.filter(content_type=content_type, object_id=item.pk)
 
 
 class Transition(models.Model):
@@ -40,7 +34,7 @@ class Transition(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = TransitionQuerySet.as_manager()
+    objects = AboutItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
