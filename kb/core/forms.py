@@ -27,7 +27,9 @@ class ContentForm(forms.ModelForm):
     started from, so a save over someone else's newer change is caught (optimistic locking).
     """
 
-    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    base_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
 
     class Meta:
         formfield_callback = https_url_fields
@@ -46,6 +48,15 @@ class ContentForm(forms.ModelForm):
         if not can_publish(user, self._meta.model):
             for name in ("featured", "published_at"):
                 self.fields.pop(name, None)
+
+    def clean(self) -> dict:
+        # Browsers send textarea line ends as CRLF; store LF so that a save through the
+        # site does not change every line of a text written elsewhere (and of its diff).
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\r" in value:
+                cleaned[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+        return cleaned
 
     def clean_tags(self) -> list[str]:
         tags = self.cleaned_data.get("tags") or []

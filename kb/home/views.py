@@ -10,6 +10,7 @@ from kb.advocates.models import AdvocateProfile
 from kb.articles.models import Article
 from kb.casestudies.models import CaseStudy
 from kb.comments.models import with_comment_counts
+from kb.home.feeds import feed_url
 from kb.research.models import ResearchLink
 
 NEWEST = 5
@@ -52,6 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "newest_case_studies": case_studies[:NEWEST],
         "newest_research": research[:NEWEST],
         "newest_articles": articles[:NEWEST],
+        "feed_url": feed_url(request.user),
         "counts": {
             "case_studies": CaseStudy.objects.published().count(),
             "research": ResearchLink.objects.published().count(),

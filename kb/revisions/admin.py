@@ -1,5 +1,6 @@
 """Saving content in the admin makes a revision too, and a stale admin form is refused."""
 
+from django import forms
 from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -8,8 +9,44 @@ from kb.revisions.models import Revision
 from kb.revisions.services import keep_baseline, revision_record
 from kb.workflow.admin import WorkflowContentAdmin
 
+STALE_ADMIN_FORM = (
+    "Someone saved this item after you opened it. Nothing has been saved; your changes are "
+    "still below. Open the item's history in another tab to see what changed, then save "
+    "again to keep your version."
+)
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """The admin's edit form carries the version it was opened at, like the site's."""
+
+    base_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk:
+            # The admin saves inside one transaction: the lock holds until the save.
+            current = type(self.instance).all_objects.select_for_update().get(pk=self.instance.pk)
+            if cleaned.get("base_version") != current.version:
+                # Saving this form again is then a deliberate "keep mine".
+                self.data = self.data.copy()
+                self.data["base_version"] = str(current.version)
+                raise forms.ValidationError(STALE_ADMIN_FORM, code="stale")
+        return cleaned
+
 
 class RevisionedContentAdmin(WorkflowContentAdmin):
+    form = VersionedAdminForm
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        return [*super().get_fieldsets(request, obj), (None, {"fields": ["base_version"]})]
+
     def save_model(self, request: HttpRequest, obj, form: ModelForm, change: bool) -> None:
         if change:
             current = type(obj).all_objects.get(pk=obj.pk)

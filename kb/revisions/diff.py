@@ -13,7 +13,7 @@ from typing import Any
 from django.db import models
 from taggit.managers import TaggableManager
 
-from kb.revisions.snapshot import Data, label
+from kb.revisions.snapshot import Data, child_fields, label
 
 TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 CONTEXT = 80  # characters of unchanged text kept on each side of a change
@@ -40,15 +40,16 @@ def _lines(model: type[models.Model], name: str, value: Any) -> list[str] | None
     if field.many_to_many:
         return [str(item_label) for _, item_label in value or []]
     if field.one_to_many:
-        return [_row_text(row) for row in value or []]
+        order = [f.name for f in child_fields(field)]
+        return [_row_text(row, order) for row in value or []]
     return None
 
 
-def _row_text(row: dict) -> str:
-    parts = [
-        f"{key.replace('_', ' ')}: {value}" for key, value in row.items() if value not in ("", None)
-    ]
-    return ", ".join(parts)
+def _row_text(row: dict, order: list[str]) -> str:
+    """A child row (a metric) as one line, in the model's field order (jsonb reorders keys)."""
+    return ", ".join(
+        f"{key.replace('_', ' ')}: {row[key]}" for key in order if row.get(key) not in ("", None)
+    )
 
 
 def _text(model: type[models.Model], name: str, value: Any) -> str:
@@ -57,7 +58,7 @@ def _text(model: type[models.Model], name: str, value: Any) -> str:
         return ""
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    return str(value)
+    return str(value).replace("\r\n", "\n")
 
 
 def _shorten(chunk: Chunk, first: bool, last: bool) -> Chunk:

@@ -87,6 +87,8 @@ def revision_restore(*, item: Content, revision: Revision, user: AnyUser) -> Rev
     current = _lock(item)
     keep_baseline(current)
     snapshot.apply(current, revision.data)
+    # The old content must still be valid now: another item may have taken its URL.
+    current.full_clean()
     current.version += 1
     current.save()
     snapshot.save_related(current, revision.data)

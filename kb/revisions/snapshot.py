@@ -9,6 +9,7 @@ rows as dicts) so a diff reads well even after the related items are gone.
 from typing import Any
 
 from django.db import models
+from django.utils.text import capfirst
 from taggit.managers import TaggableManager
 
 Data = dict[str, Any]
@@ -19,7 +20,7 @@ def _field(model: type[models.Model], name: str):
     return model._meta.get_field(name)
 
 
-def _child_fields(relation) -> list[models.Field]:
+def child_fields(relation) -> list[models.Field]:
     """The stored fields of a child row: everything but its key and its parent link."""
     return [
         f
@@ -39,7 +40,7 @@ def capture(obj: models.Model) -> Data:
         elif field.one_to_many:
             children = getattr(obj, field.get_accessor_name()).all()
             data[name] = [
-                {f.name: f.value_from_object(child) for f in _child_fields(field)}
+                {f.name: f.value_from_object(child) for f in child_fields(field)}
                 for child in children
             ]
         else:
@@ -73,14 +74,14 @@ def save_related(obj: models.Model, data: Data) -> None:
         elif field.one_to_many:
             manager = getattr(obj, field.get_accessor_name())
             manager.all().delete()
-            child_fields = {f.name: f for f in _child_fields(field)}
+            fields = {f.name: f for f in child_fields(field)}
             manager.model._default_manager.bulk_create(
                 manager.model(
                     **{field.field.name: obj},
                     **{
-                        child_fields[key].attname: child_fields[key].to_python(value)
+                        fields[key].attname: fields[key].to_python(value)
                         for key, value in row.items()
-                        if key in child_fields
+                        if key in fields
                     },
                 )
                 for row in data[name]
@@ -90,5 +91,5 @@ def save_related(obj: models.Model, data: Data) -> None:
 def label(model: type[models.Model], name: str) -> str:
     field = _field(model, name)
     if field.one_to_many:
-        return field.related_model._meta.verbose_name_plural.capitalize()
-    return str(field.verbose_name).capitalize()
+        return capfirst(field.related_model._meta.verbose_name_plural)
+    return capfirst(field.verbose_name)

@@ -1,7 +1,7 @@
 """History pages: the timeline of an item (revisions and workflow), diffs, and restore."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -91,6 +91,11 @@ def revision_restore_view(request: HttpRequest, kind: str, slug: str, number: in
     revision = get_object_or_404(Revision.objects.for_item(item), number=number)
     if not item.can_edit(request.user):
         raise PermissionDenied("You may not edit this item.")
-    restored = revision_restore(item=item, revision=revision, user=request.user)
+    try:
+        restored = revision_restore(item=item, revision=revision, user=request.user)
+    except ValidationError as exc:
+        problems = " ".join(exc.messages)
+        messages.error(request, f"Revision {number} cannot be restored: {problems}")
+        return redirect("revisions:history", kind=kind, slug=slug)
     messages.success(request, f"Revision {number} restored; it is now revision {restored.number}.")
     return redirect("revisions:history", kind=kind, slug=slug)

@@ -9,10 +9,13 @@ from django.core.management import call_command
 from kb.advocates.models import AdvocateProfile
 from kb.articles.models import Article
 from kb.casestudies.models import CaseStudy, Metric
+from kb.comments.models import Comment
+from kb.core.models import Status
 from kb.research.models import ResearchLink
 from kb.research.urls_normalize import normalize_url
 from kb.search import service
 from kb.search.models import IndexEntry
+from kb.workflow.models import Transition
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +45,14 @@ def test_the_demo_has_the_promised_content(demo):
     profiles = AdvocateProfile.objects.all()
     assert profiles.count() >= 8
     assert len({p.department_id for p in profiles}) >= 5
+
+
+def test_the_demo_shows_the_workflow_and_a_conversation(demo):
+    waiting = CaseStudy.objects.filter(status=Status.IN_REVIEW).count()
+    waiting += ResearchLink.objects.filter(status=Status.IN_REVIEW).count()
+    assert waiting >= 2, "the editor's review queue has something in it"
+    assert Transition.objects.count() >= 2
+    assert Comment.objects.filter(parent__isnull=False).exists(), "a thread with a reply"
 
 
 def test_every_object_passes_model_validation_and_urls_are_normalised(demo):

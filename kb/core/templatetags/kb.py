@@ -42,3 +42,17 @@ def number(value: Decimal | None) -> str:
 def kind(obj) -> str:
     """The content type name used in shared URLs (workflow actions, history)."""
     return obj._meta.model_name
+
+
+@register.filter
+def type_name(obj) -> str:
+    """What kind of item this is, for people: "Case study", "Research link"."""
+    return str(obj._meta.verbose_name).capitalize()
+
+
+@register.filter
+def person(user, fallback: str = "someone") -> str:
+    """A user's full name, else their username; ``fallback`` when there is no user."""
+    if user is None:
+        return fallback
+    return user.get_full_name() or user.username
