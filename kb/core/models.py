@@ -118,7 +118,7 @@ class Content(models.Model):
     # Optimistic locking: every save through the site bumps it; a save based on an older
     # version is a conflict, never a silent overwrite.
     version = models.PositiveIntegerField(default=1, editable=False)
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -137,6 +137,13 @@ class Content(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="%(app_label)s_%(class)s_pub"),
             models.Index(fields=["featured", "status"], name="%(app_label)s_%(class)s_feat"),
+            # Only the trash: an index over every row's NULL would tempt the planner into
+            # scanning it for "not in the trash", which every list asks.
+            models.Index(
+                fields=["deleted_at"],
+                condition=Q(deleted_at__isnull=False),
+                name="%(app_label)s_%(class)s_trash",
+            ),
         ]
 
     def __str__(self) -> str:
