@@ -15,6 +15,8 @@ def site(request: HttpRequest) -> dict:
             "can_write_article": user.is_superuser or "articles.add_article" in perms,
             "can_add_case_study": user.is_superuser or "casestudies.add_casestudy" in perms,
             "can_add_research": user.is_superuser or "research.add_researchlink" in perms,
+            "can_review": user.is_superuser
+            or any(perm.split(".")[1].startswith("publish_") for perm in perms),
             "is_staff": user.is_staff,
         }
 

@@ -178,6 +178,14 @@ def test_editors_see_what_waits_for_review_and_what_is_scheduled(editor_client: 
     assertNotContains(response, "Plain draft")
 
 
+def test_the_account_menu_leads_editors_to_the_review_queue(
+    editor_client: Client, advocate_client: Client
+) -> None:
+    queue = reverse("workflow:review_queue")
+    assertContains(editor_client.get(reverse("home")), f'href="{queue}"')
+    assertNotContains(advocate_client.get(reverse("home")), f'href="{queue}"')
+
+
 @pytest.mark.parametrize("persona", ["reader_client", "advocate_client"])
 def test_only_editors_have_a_review_queue(request, persona: str) -> None:
     client = request.getfixturevalue(persona)
