@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.urls import reverse
 
 from kb.casestudies.models import CaseStudy
+from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, Status
 from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
@@ -34,7 +34,7 @@ class Article(Searchable, Content):
         permissions = [("publish_article", "Can publish and feature articles")]
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:detail", args=[self.slug])
+        return slug_url("articles:detail", self.slug)
 
     def search_document(self) -> SearchDocument:
         tags = self.search_tags()

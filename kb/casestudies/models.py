@@ -6,8 +6,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 
+from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, Status
 from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
@@ -86,7 +86,7 @@ class CaseStudy(Searchable, Content):
         ]
 
     def get_absolute_url(self) -> str:
-        return reverse("casestudies:detail", args=[self.slug])
+        return slug_url("casestudies:detail", self.slug)
 
     def search_document(self) -> SearchDocument:
         tags, platforms = self.search_tags(), list(self.platforms.all())

@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
+from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, Status
 from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
@@ -79,7 +79,7 @@ class ResearchLink(Searchable, Content):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("research:detail", args=[self.slug])
+        return slug_url("research:detail", self.slug)
 
     @property
     def year(self) -> int | None:
