@@ -35,7 +35,7 @@ class ReplyForm(CommentForm):
         if pk is None:
             return None
         parent = (
-            Comment.objects.for_target(self.target)
+            Comment.objects.for_item(self.target)
             .select_related("author", "parent")
             .filter(pk=pk)
             .first()

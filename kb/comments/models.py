@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from kb.core.models import Content
+from kb.core.models import AboutItemQuerySet, Content
 from kb.core.permissions import AnyUser, can_publish
 
 MAX_BODY = 5_000
@@ -52,10 +52,7 @@ def _target_type_filter(model: type[models.Model], prefix: str = "") -> Q:
     )
 
 
-class CommentQuerySet(models.QuerySet):
-    def for_target(self, item: models.Model) -> "CommentQuerySet":
-        return self.filter(_target_type_filter(type(item)), object_id=item.pk)
-
+class CommentQuerySet(AboutItemQuerySet):
     def visible(self) -> "CommentQuerySet":
         """What every reader sees as a comment: neither hidden by an editor nor deleted."""
         return self.filter(hidden_at__isnull=True, deleted_at__isnull=True)

@@ -55,7 +55,7 @@ def comment_thread(target: Content, user: AnyUser) -> Thread:
     """Top-level comments oldest first, each with its replies oldest first."""
     with_authors = Comment.objects.select_related("author__advocate_profile")
     top_level = (
-        with_authors.for_target(target)
+        with_authors.for_item(target)
         .filter(parent=None)
         .prefetch_related(Prefetch("replies", queryset=with_authors))
     )

@@ -22,14 +22,23 @@ def https_url_fields(field: models.Field, **kwargs) -> forms.Field | None:
     return field.formfield(**kwargs)
 
 
-class ContentForm(forms.ModelForm):
-    """Only those who may publish feature and schedule; every edit says which version it
-    started from, so a save over someone else's newer change is caught (optimistic locking).
+class VersionedForm(forms.ModelForm):
+    """An edit form of content (on the site or in the admin) carries the version it was
+    opened at, so a save over someone else's newer change is caught (optimistic locking).
     """
 
     base_version = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+
+
+class ContentForm(VersionedForm):
+    """Only those who may publish feature and schedule; every edit must say its version."""
 
     class Meta:
         formfield_callback = https_url_fields
@@ -38,7 +47,6 @@ class ContentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         if self.instance.pk:
-            self.fields["base_version"].initial = self.instance.version
             self.fields["base_version"].required = True
             self.fields["base_version"].error_messages["required"] = (
                 "This form is missing the version it was opened at; reload the page."

@@ -12,7 +12,16 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET, require_POST
 
 from kb.core.markdown import render_markdown
+from kb.core.models import Content, content_models
 from kb.core.permissions import can_add
+
+
+def content_model_or_404(kind: str) -> type[Content]:
+    """The content model a shared URL names ("article", "casestudy", …), else a 404."""
+    model = content_models().get(kind)
+    if model is None:
+        raise Http404("No such kind of content.")
+    return model
 
 
 def get_viewable_or_404(queryset: QuerySet, request: HttpRequest, **lookup) -> Model:

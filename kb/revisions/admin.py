@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from kb.core.forms import VersionedForm
 from kb.revisions.models import Revision
 from kb.revisions.services import keep_baseline, revision_record
 from kb.workflow.admin import WorkflowContentAdmin
@@ -16,17 +17,8 @@ STALE_ADMIN_FORM = (
 )
 
 
-class VersionedAdminForm(forms.ModelForm):
-    """The admin's edit form carries the version it was opened at, like the site's."""
-
-    base_version = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["base_version"].initial = self.instance.version
+class VersionedAdminForm(VersionedForm):
+    """The admin's edit form is refused, like the site's, when it started from an old version."""
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -6,8 +6,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from kb.core.models import Content, content_models
+from kb.core.models import Content
 from kb.core.permissions import can_publish
+from kb.core.views import content_model_or_404
 from kb.revisions.diff import compare
 from kb.revisions.models import Revision
 from kb.revisions.services import revision_restore
@@ -18,10 +19,7 @@ TIMELINE_LIMIT = 200
 
 def _item_for_history(request: HttpRequest, kind: str, slug: str) -> Content:
     """The item, for its owner and editors; others get a 404 (drafts) or a 403."""
-    model = content_models().get(kind)
-    if model is None:
-        raise Http404("No such kind of content.")
-    item = get_object_or_404(model.objects.all(), slug=slug)
+    item = get_object_or_404(content_model_or_404(kind).objects.all(), slug=slug)
     if item.can_edit(request.user) or can_publish(request.user, item):
         return item
     if item.can_view(request.user):

@@ -15,7 +15,7 @@ from kb.casestudies.models import CaseStudy
 from kb.core.permissions import AnyUser, can_add
 from kb.research.models import ResearchLink
 from kb.uploads.forms import ImageUploadForm
-from kb.uploads.models import Image
+from kb.uploads.models import CONTENT_TYPES, EXTENSIONS, Image, ImageFormat
 
 # Whoever may write one of these has a Markdown field to illustrate.
 ILLUSTRATED_MODELS = (Article, CaseStudy, ResearchLink)
@@ -47,9 +47,9 @@ def image_create(request: HttpRequest) -> JsonResponse:
 
 PHOTO_DIRS = ("advocates/",)
 PHOTO_TYPES = {
-    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
-    "webp": "image/webp",
-}  # fmt: skip
+    **{extension: CONTENT_TYPES[image_format] for image_format, extension in EXTENSIONS.items()},
+    "jpeg": CONTENT_TYPES[ImageFormat.JPEG],
+}
 
 
 @require_safe

@@ -164,8 +164,7 @@ def _notify(item: Content, record: Transition, rule: Rule, user: AnyUser) -> Non
     if rule.notify_verb is None or item.owner_id is None:
         return
     verb = "scheduled" if record.is_scheduled else rule.notify_verb
-    owner = get_user_model()._default_manager.filter(pk=item.owner_id).first()
-    notify(recipient=owner, actor=user, verb=verb, target=item, message=record.comment)
+    notify(recipient=item.owner, actor=user, verb=verb, target=item, message=record.comment)
 
 
 def reviewers_of(model: type[Content]):

@@ -10,23 +10,17 @@ from django.utils import timezone
 from kb.core.lists import paginate
 from kb.core.models import Content, Status, content_models
 from kb.core.permissions import can_publish
+from kb.core.views import content_model_or_404
 from kb.workflow.forms import ActionForm
 from kb.workflow.models import Action
 from kb.workflow.services import RULES, TransitionError, content_transition, may_take
-
-
-def _model_or_404(kind: str) -> type[Content]:
-    try:
-        return content_models()[kind]
-    except KeyError:
-        raise Http404("No such kind of content.") from None
 
 
 def content_action(request: HttpRequest, kind: str, slug: str, action: str) -> HttpResponse:
     """GET: a page to confirm the action (with a comment box); POST: take it."""
     if action not in RULES:
         raise Http404("No such action.")
-    model = _model_or_404(kind)
+    model = content_model_or_404(kind)
     manager = model.all_objects if action == Action.RESTORE else model.objects
     item = get_object_or_404(manager, slug=slug)
     if not (item.can_edit(request.user) or can_publish(request.user, item)):

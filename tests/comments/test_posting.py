@@ -67,7 +67,7 @@ def test_the_owner_and_editors_may_discuss_a_draft(
     draft = CaseStudyFactory(created_by=advocate, **DRAFT)
     assert post_comment(editor_client, draft, "Please add the source.").status_code == 302
     assert post_comment(advocate_client, draft, "Added, thanks.").status_code == 302
-    assert Comment.objects.for_target(draft).count() == 2
+    assert Comment.objects.for_item(draft).count() == 2
 
 
 def test_the_comment_form_is_shown_to_signed_in_readers(reader_client: Client, article) -> None:

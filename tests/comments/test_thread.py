@@ -116,4 +116,4 @@ def test_a_detail_page_costs_the_same_queries_for_one_comment_as_for_many(
     with django_assert_num_queries(for_one):
         response = client.get(url)
     assert response.content.decode().count('<article class="comment') > MANY * 3
-    assert Comment.objects.for_target(item).count() > MANY * 3
+    assert Comment.objects.for_item(item).count() > MANY * 3
