@@ -1,13 +1,16 @@
 """The one search interface the views (and the benchmark) use.
 
-search() reads the index version (one query), asks the backend which entries match with
-what score (one query), narrows them to what the user may see and the chosen facets, counts
-every facet and orders the hits in memory (kb.search.snapshot), then highlights only the
-page's rows (one query). Only when nothing matched does it try a typo-corrected query.
-The number of SQL statements does not depend on the page size.
+search() reads the index version (one query) and asks the backend which entries match
+(one query). It narrows them to what the user may see and the chosen facets, counts every
+facet in memory (kb.search.snapshot), scores only the hits that can reach the page (one
+statement for a few hundred hits; for more, the hits with a query word in their title,
+then in their headings, then the best of the body matches: two to five statements), and
+highlights only the page's rows (one query). Only when nothing matched does it try a
+typo-corrected query. The number of SQL statements does not depend on the page size.
 """
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -23,10 +26,10 @@ from kb.search.query import Clause, Query, Term, parse
 
 FACETS = ("type", "tag", "platform", "department", "evidence", "year")
 MAX_CORRECTIONS = 5
-# Up to this many hits are scored by looking each up in the full-text index.
+# Up to this many body-only hits are scored by id rather than ranked in the database.
 SCORE_BY_ID_LIMIT = 1000
-# Above this many hits, the newest are found by walking all entries newest first.
-NEWEST_SCAN_THRESHOLD = 2000
+# Above this many hits, the first in an order are found by walking all entries in it.
+ORDER_SCAN_THRESHOLD = 2000
 
 
 @dataclass
@@ -144,14 +147,13 @@ def _matching(
 ) -> tuple[int, int]:
     """(bit set of the matches the user may see and the filters keep, number of matches)."""
     if query.positive:
-        hits = snapshots.bits_of(pk for pk, _ in backend.match(query, scored=False))
+        hits = snapshots.bits_of(backend.match(query))
     else:
         # No words to look for: everything, less what is excluded.
         hits = snapshot.all_bits
         if query.negative:
             excluded = [term for clause in query.negative for term in clause.alternatives]
-            found = backend.match(Query([Clause(excluded)]), scored=False)
-            hits &= ~snapshots.bits_of(pk for pk, _ in found)
+            hits &= ~snapshots.bits_of(backend.match(Query([Clause(excluded)])))
     matches = hits.bit_count()
     hits &= snapshot.visible_to(user_id)
     wanted = snapshot.filter_bits(filters)
@@ -166,44 +168,95 @@ def _best(
     matches: int,
     count: int,
 ) -> list[int]:
-    """The ``count`` best hits: highest score, then stronger evidence, then newest.
+    """The ``count`` best hits: tier, then score, then stronger evidence, then newest.
 
-    A few hits are scored by id. Otherwise the database ranks and returns enough of the
-    best matches for ``count`` of them to survive the visibility rules and filters (judged
-    from the share that survived); when that would be most of the matches, or too few
-    survive after all, every match is scored.
+    A hit with a query word in its title (tier 2) outranks one with a word only in its
+    keywords or summary (tier 1), which outranks a body-only match (tier 0): scores that
+    normalise for length would otherwise let a short document's tag match beat a long
+    document's title match. So the best hits are found a tier at a time, and only the
+    hits of the tiers that fill the page are scored: a broad word matches tens of
+    thousands of documents but has only hundreds in titles.
     """
-    allowed = snapshots.Members(hits)
-    survivors = hits.bit_count()
-    if survivors <= SCORE_BY_ID_LIMIT:
-        # Few enough to score just those, looked up by id.
-        scored = backend.scores(query, snapshots.ids_of(hits))
+    if hits.bit_count() <= SCORE_BY_ID_LIMIT:
+        # Few enough to score, tiers and all, in one statement.
+        scored = backend.tiered_scores(query, snapshots.ids_of(hits))
     else:
-        limit = int(count * matches / survivors * 2) + 50
-        ranked = backend.ranked(query, limit) if limit < matches // 2 else []
-        scored = [(pk, score) for pk, score in ranked if pk in allowed]
-        if len(scored) < count:
-            scored = [(pk, score) for pk, score in backend.match(query) if pk in allowed]
+        scored = _best_tiers(backend, snapshot, query, hits, matches, count)
     published, evidence = snapshot.published, snapshot.evidence
-    keys = [(-score, -evidence.get(pk, 0), -published.get(pk, 0.0), -pk) for pk, score in scored]
+    keys = [
+        (-tier, -score, -evidence.get(pk, 0), -published.get(pk, 0.0), -pk)
+        for pk, tier, score in scored
+    ]
     return [-key[-1] for key in heapq.nsmallest(count, keys)]
 
 
-def _newest(snapshot: snapshots.Snapshot, hits: int, count: int) -> list[int]:
-    """The ``count`` newest hits (a broad hit list is walked in the snapshot's date order)."""
-    allowed = snapshots.Members(hits)
-    if hits.bit_count() > NEWEST_SCAN_THRESHOLD:
+def _best_tiers(
+    backend: SearchBackend,
+    snapshot: snapshots.Snapshot,
+    query: Query,
+    hits: int,
+    matches: int,
+    count: int,
+) -> list[tuple[int, int, float]]:
+    """(id, tier, score) of the hits of the best tiers, enough of them to fill ``count``."""
+    title = hits & snapshots.bits_of(backend.field_matches(query, "title"))
+    if title.bit_count() >= count:
+        return [(pk, 2, score) for pk, score in backend.scores(query, snapshots.ids_of(title))]
+    head = hits & snapshots.bits_of(backend.field_matches(query, "head"))
+    in_title = snapshots.Members(title)
+    scored = [
+        (pk, 2 if pk in in_title else 1, score)
+        for pk, score in backend.scores(query, snapshots.ids_of(head))
+    ]
+    if len(scored) < count:
+        # Every heading match makes the page; body-only matches fill the rest.
+        body = _best_of_body(backend, snapshot, query, hits & ~head, matches, count - len(scored))
+        scored += [(pk, 0, score) for pk, score in body]
+    return scored
+
+
+def _best_of_body(
+    backend: SearchBackend,
+    snapshot: snapshots.Snapshot,
+    query: Query,
+    body: int,
+    matches: int,
+    count: int,
+) -> list[tuple[int, float]]:
+    """At least the ``count`` best-scored of the body-only hits ``body``, with their scores.
+
+    A few are scored by id. Otherwise, where the backend scores body matches at all, the
+    database ranks every match and returns enough of the best for ``count`` of them to be
+    among ``body`` (judged from the share of matches that are); when that would be most of
+    the matches, or too few turn out to be, every hit is scored.
+    """
+    survivors = body.bit_count()
+    if not backend.scores_body:
+        # Body-only matches all score alike, so evidence and date decide (see _best).
+        return [(pk, 0.0) for pk in _first(snapshot.strongest, snapshot.strength, body, count)]
+    if survivors > SCORE_BY_ID_LIMIT:
+        limit = int(count * matches / survivors * 2) + 50
+        if limit < matches // 2:
+            allowed = snapshots.Members(body)
+            ranked = [(pk, score) for pk, score in backend.ranked(query, limit) if pk in allowed]
+            if len(ranked) >= count:
+                return ranked
+    return backend.scores(query, snapshots.ids_of(body))
+
+
+def _first(order: list[int], key: Callable[[int], tuple], hits: int, count: int) -> list[int]:
+    """The first ``count`` hits in ``order``, the snapshot's list of all entries sorted by
+    ``key``: a broad hit list is walked in that order, a short one sorted."""
+    if hits.bit_count() > ORDER_SCAN_THRESHOLD:
+        allowed = snapshots.Members(hits)
         found = []
-        for pk in snapshot.newest:
+        for pk in order:
             if pk in allowed:
                 found.append(pk)
                 if len(found) == count:
                     break
         return found
-    published = snapshot.published
-    return heapq.nsmallest(
-        count, snapshots.ids_of(hits), key=lambda pk: (-published.get(pk, 0.0), -pk)
-    )
+    return heapq.nsmallest(count, snapshots.ids_of(hits), key=key)
 
 
 def search(
@@ -242,7 +295,7 @@ def search(
     elif sort != "newest" and query.positive:
         ids = _best(backend, snapshot, query, hits, matches, offset + per_page)[offset:]
     else:
-        ids = _newest(snapshot, hits, offset + per_page)[offset:]
+        ids = _first(snapshot.newest, snapshot.recency, hits, offset + per_page)[offset:]
     return SearchResults(
         text=text,
         hits=_hits(backend, snapshot, query, ids),

@@ -70,11 +70,20 @@ class Snapshot:
     all_ids: list[int] = field(default_factory=list)
     all_bits: int = 0
     newest: list[int] = field(default_factory=list)  # ids, newest first
+    strongest: list[int] = field(default_factory=list)  # ids, strongest evidence first
     public: int = 0
     by_owner: dict[int, int] = field(default_factory=dict)
     facets: dict[str, dict[str, FacetValue]] = field(default_factory=dict)
     evidence: dict[int, int] = field(default_factory=dict)
     published: dict[int, float] = field(default_factory=dict)  # id → timestamp
+
+    def recency(self, pk: int) -> tuple:
+        """Sort key: newest first (the order of ``newest``)."""
+        return (-self.published.get(pk, 0.0), -pk)
+
+    def strength(self, pk: int) -> tuple:
+        """Sort key: strongest evidence, then newest (the order of ``strongest``)."""
+        return (-self.evidence.get(pk, 0), -self.published.get(pk, 0.0), -pk)
 
     def visible_to(self, user_id: int | None) -> int:
         return self.public | self.by_owner.get(user_id, 0) if user_id else self.public
@@ -155,8 +164,8 @@ def _load(version: str, now: datetime) -> Snapshot:
         facets[name][value] = FacetValue(labels.get((name, value), value), bits_of(ids))
     snapshot.facets = dict(facets)
     snapshot.all_bits = bits_of(snapshot.all_ids)
-    published = snapshot.published
-    snapshot.newest = sorted(snapshot.all_ids, key=lambda pk: (-published.get(pk, 0.0), -pk))
+    snapshot.newest = sorted(snapshot.all_ids, key=snapshot.recency)
+    snapshot.strongest = sorted(snapshot.newest, key=lambda pk: -snapshot.evidence.get(pk, 0))
     snapshot.public = bits_of(public)
     snapshot.by_owner = {owner: bits_of(ids) for owner, ids in owners.items()}
     return snapshot

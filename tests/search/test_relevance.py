@@ -9,6 +9,7 @@ from django.utils import timezone
 from kb.casestudies.models import EvidenceLevel
 from kb.core.models import Status
 from kb.search import service
+from kb.search.backends import get_backend
 from tests.factories import (
     AdvocateProfileFactory,
     ArticleFactory,
@@ -239,13 +240,49 @@ def test_the_best_matches_come_first_whichever_way_they_are_scored(
     assert results.total == 1 and results.hits[0].url == weak.get_absolute_url()
 
 
+@pytest.mark.parametrize("score_by_id_limit", [1000, 0])
+@pytest.mark.parametrize("scan_threshold", [2000, 0])
+def test_heading_matches_lead_and_the_best_body_matches_fill_the_page(
+    reader, monkeypatch, score_by_id_limit, scan_threshold
+):
+    # Only the tiers that fill the page are scored: the title match, the summary match,
+    # then the best of many body-only matches, scored by id or ranked in the database.
+    monkeypatch.setattr(service, "SCORE_BY_ID_LIMIT", score_by_id_limit)
+    monkeypatch.setattr(service, "ORDER_SCAN_THRESHOLD", scan_threshold)
+    now = timezone.now()
+    body = f"{FILLER} We ran a webinar. {FILLER}"
+    for n in range(120):
+        ArticleFactory(
+            title=f"Weekly notes {n}", summary=FILLER, body=body, published_at=now - timedelta(n)
+        )
+    ArticleFactory(
+        title="Team diary",
+        summary=FILLER,
+        body="Webinar, webinar.",
+        published_at=now - timedelta(200),
+    )
+    ArticleFactory(title="Webinar basics", summary=FILLER, body=FILLER)
+    ArticleFactory(title="Autumn plans", summary="A webinar series.", body=FILLER)
+    results = service.search("webinar", user=reader, per_page=5)
+    assert results.total == 123
+    found = titles(results)
+    assert found[:2] == ["Webinar basics", "Autumn plans"]
+    if get_backend().scores_body:
+        # SQLite's bm25 scores body matches too: the denser mention first.
+        assert found[2] == "Team diary"
+    else:
+        # PostgreSQL ranks on the headings only: body matches go by evidence, then date.
+        assert found[2:] == ["Weekly notes 0", "Weekly notes 1", "Weekly notes 2"]
+    assert len(set(found)) == 5
+
+
 def test_newest_first_is_the_same_whichever_way_it_is_found(reader, monkeypatch):
     now = timezone.now()
     for age in (5, 1, 3):
         ArticleFactory(title=f"Podcast {age}", published_at=now - timedelta(days=age))
     expected = ["Podcast 1", "Podcast 3", "Podcast 5"]
     assert titles(service.search("podcast", user=reader, sort="newest")) == expected
-    monkeypatch.setattr(service, "NEWEST_SCAN_THRESHOLD", 0)  # walk the date order instead
+    monkeypatch.setattr(service, "ORDER_SCAN_THRESHOLD", 0)  # walk the date order instead
     assert titles(service.search("podcast", user=reader, sort="newest")) == expected
 
 

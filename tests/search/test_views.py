@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from kb.core.models import Status
+from kb.search import service
 from tests.factories import ArticleFactory, CaseStudyFactory
 
 URL = reverse("search:results")
@@ -69,16 +70,21 @@ def test_an_authors_own_draft_is_listed_as_a_draft(advocate_client, advocate):
 
 
 @pytest.mark.parametrize("page_size", [1, 20])
+@pytest.mark.parametrize(("score_by_id_limit", "queries"), [(1000, 10), (0, 11)])
 def test_a_results_page_costs_the_same_queries_whatever_its_size(
-    reader_client, settings, django_assert_num_queries, page_size
-):
+    reader_client, settings, monkeypatch, django_assert_num_queries, page_size,
+    score_by_id_limit, queries,
+):  # fmt: skip
+    monkeypatch.setattr(service, "SCORE_BY_ID_LIMIT", score_by_id_limit)
     for n in range(25):
         ArticleFactory(title=f"Newsletter idea {n}", tags=["email", f"t{n}"])
     settings.KB_PAGE_SIZE = page_size
     reader_client.get(URL, {"q": "newsletter"})  # warm the session and content types
-    # Session, user, permissions (2) and profile for the header; for the results the index
-    # version, the matching ids, the best-ranked ids and the highlighted page rows.
-    with django_assert_num_queries(10):
+    # Session, user, permissions (2), profile and unread notifications for the header; for
+    # the results the index version, the matching ids, then either their tiers and scores
+    # in one statement (few hits) or the ids with the word in the title and their scores
+    # (many), and the highlighted page rows.
+    with django_assert_num_queries(queries):
         response = reader_client.get(URL, {"q": "newsletter"})
     assert len(response.context["results"].hits) == page_size
 

@@ -15,11 +15,8 @@ from kb.search.models import IndexEntry, IndexFacet, SearchWord
 from kb.search.query import Clause, Query
 
 MARK_START, MARK_END = "\x02", "\x03"
-# Scores put every document with a query word in its title (tier 2) above those with one
-# only in tags, keywords or summary (tier 1), above body-only matches (tier 0); within a
-# tier the backend's relevance score decides. Length-normalised scores alone let a short
-# document's tag match beat a long document's title match.
-TIER_SIZE = 1000
+# The fields a query word is looked for in to find a hit's tier (see service._best).
+FIELDS = {"title": ("title",), "head": ("title", "keywords", "summary")}
 
 
 def any_word(query: Query) -> Query:
@@ -78,17 +75,30 @@ class SearchBackend:
         yield
 
     # --- full text --------------------------------------------------------------------
-    def match(self, query: Query, *, scored: bool = True) -> list[tuple[int, float]]:
-        """(entry id, score) for every entry matching ``query``'s positive clauses and none
-        of its negative ones; a higher score is a better match. Needs a positive clause."""
+    # Whether a body-only match gets a score of its own; if not, all score alike.
+    scores_body = True
+
+    def match(self, query: Query) -> list[int]:
+        """The id of every entry matching ``query``'s positive clauses and none of its
+        negative ones. Needs a positive clause."""
+        raise NotImplementedError
+
+    def field_matches(self, query: Query, fields: str) -> list[int]:
+        """Ids of the entries with any positive term of ``query`` in these FIELDS."""
         raise NotImplementedError
 
     def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
-        """(entry id, score) of these entries, which all match ``query``."""
+        """(entry id, relevance) of these entries, which all match ``query``; a higher
+        score is a better match."""
+        raise NotImplementedError
+
+    def tiered_scores(self, query: Query, ids: list[int]) -> list[tuple[int, int, float]]:
+        """(entry id, tier, relevance) of these entries, which all match ``query``: tier 2
+        with a positive term in the title, 1 in the keywords or summary, else 0."""
         raise NotImplementedError
 
     def ranked(self, query: Query, limit: int) -> list[tuple[int, float]]:
-        """The ``limit`` best matches as (entry id, score), best first."""
+        """The ``limit`` most relevant matches as (entry id, relevance), best first."""
         raise NotImplementedError
 
     def highlight_sql(self, query: Query) -> HighlightSQL:

@@ -1,16 +1,20 @@
-"""PostgreSQL backend: a weighted tsvector expression behind a GIN index.
+"""PostgreSQL backend: weighted tsvectors in a narrow table of their own, GIN-indexed.
 
-Matching uses a GIN index on the weighted tsvector *expression* (title A, keywords B,
-summary C, body D) rather than a stored column: the planner then never chooses to scan
-the table and evaluate a large stored vector row by row, which is what broad queries did,
-and an exact GIN match needs no row's vector at all. The texts are pushed out of line
-(toast_tuple_target), so the rows a search reads stay narrow.
+search_vector holds, for each index entry, three tsvectors: the title's, the "head"
+(title A, keywords B, summary C) and the whole document (head plus body D). Triggers on
+search_indexentry keep it in step, a statement at a time, so whatever writes entries
+the full-text index follows. The table is narrow on purpose: the vectors live out of
+line, so the bitmap heap scan behind a broad match (tens of thousands of rows, which
+PostgreSQL must visit to check they are visible) reads a few megabytes, not the
+hundred-odd of the entries with their texts; and a phrase's recheck reads the stored
+vector instead of parsing the text again.
 
-Ranking uses ts_rank_cd over a small stored "head" vector (title, keywords, summary, kept
-inline): a match in the body alone ranks below any head match and is ordered by evidence
-and recency. websearch_to_tsquery reads the query (already reduced to safe words),
-ts_headline highlights only the page's rows, and pg_trgm similarity over the word list
-suggests corrections for typos.
+The title and head vectors tell which hits carry a query word in their title or head
+(service._best's tiers) without reading any text. Ranking is ts_rank_cd over the head
+vector, so a match in the body alone scores 0 and such hits go by evidence and date.
+websearch_to_tsquery reads the query (already reduced to safe words), ts_headline
+highlights only the page's rows, and pg_trgm similarity over the word list suggests
+corrections for typos.
 """
 
 from contextlib import contextmanager
@@ -18,7 +22,6 @@ from contextlib import contextmanager
 from kb.search.backends.base import (
     MARK_END,
     MARK_START,
-    TIER_SIZE,
     HighlightSQL,
     SearchBackend,
     any_word,
@@ -26,15 +29,39 @@ from kb.search.backends.base import (
 from kb.search.query import Query, Term
 
 CONFIG = "english"
-HEAD_VECTOR = (
-    f"setweight(to_tsvector('{CONFIG}', coalesce(title, '')), 'A')"
-    f" || setweight(to_tsvector('{CONFIG}', coalesce(keywords, '')), 'B')"
-    f" || setweight(to_tsvector('{CONFIG}', coalesce(summary, '')), 'C')"
-)
-VECTOR = f"{HEAD_VECTOR} || setweight(to_tsvector('{CONFIG}', coalesce(body, '')), 'D')"
+VECTORS = "search_vector"
 RANK_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"  # D, C, B, A
 SNIPPET_SOURCE_CHARS = 4000
 HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}"
+QUERY = f"websearch_to_tsquery('{CONFIG}', %s) q"
+SCORE = f"ts_rank_cd('{RANK_WEIGHTS}', head, q)"
+FIELD_VECTOR = {"title": "title", "head": "head"}
+
+
+def vectors_sql(source: str) -> str:
+    """INSERT the vectors of every entry in ``source`` (a table or transition table).
+
+    Each text is parsed once: the head reuses the title's vector and the document the
+    head's. MATERIALIZED stops the planner from inlining, and so repeating, the parsing.
+    """
+    return f"""
+        WITH t AS MATERIALIZED (
+            SELECT id, keywords, summary, body,
+                   to_tsvector('{CONFIG}', coalesce(title, '')) AS title
+            FROM {source}
+        ), h AS MATERIALIZED (
+            SELECT id, body, title,
+                   setweight(title, 'A')
+                   || setweight(to_tsvector('{CONFIG}', coalesce(keywords, '')), 'B')
+                   || setweight(to_tsvector('{CONFIG}', coalesce(summary, '')), 'C') AS head
+            FROM t
+        )
+        INSERT INTO {VECTORS} (entry_id, title, head, document)
+        SELECT id, title, head, head || setweight(to_tsvector('{CONFIG}', coalesce(body, '')), 'D')
+        FROM h
+        ON CONFLICT (entry_id) DO UPDATE
+        SET title = excluded.title, head = excluded.head, document = excluded.document
+    """
 
 
 def _websearch_term(term: Term) -> str:
@@ -53,51 +80,84 @@ def websearch_text(query: Query) -> str:
     return " ".join(parts)
 
 
-# The tiered score (see TIER_SIZE), given the query q and w, any of its words.
-SCORE = (
-    f"(CASE WHEN ts_filter(head_vector, '{{a}}') @@ w THEN {2 * TIER_SIZE}"
-    f" WHEN head_vector @@ w THEN {TIER_SIZE} ELSE 0 END)"
-    f" + ts_rank_cd('{RANK_WEIGHTS}', head_vector, q)"
-)
-QUERIES = f"websearch_to_tsquery('{CONFIG}', %s) q, websearch_to_tsquery('{CONFIG}', %s) w"
-
-
-def query_params(query: Query) -> list[str]:
-    return [websearch_text(query), websearch_text(any_word(query))]
-
-
 class PostgresBackend(SearchBackend):
+    scores_body = False
+
     @property
     def _indexes(self) -> list[str]:
         return [
-            f"CREATE INDEX search_entry_vector ON {self.entry_table} USING gin (({VECTOR}))",
-            f"CREATE INDEX search_word_trgm ON {self.word_table} USING gin (word gin_trgm_ops)",
+            f"CREATE INDEX IF NOT EXISTS search_vector_document ON {VECTORS} USING gin (document)",
+            f"CREATE INDEX IF NOT EXISTS search_vector_head ON {VECTORS} USING gin (head)",
+            f"CREATE INDEX IF NOT EXISTS search_vector_title ON {VECTORS} USING gin (title)",
+            f"CREATE INDEX IF NOT EXISTS search_word_trgm ON {self.word_table}"
+            " USING gin (word gin_trgm_ops)",
         ]
 
     def install(self, schema_editor) -> None:
         execute = schema_editor.execute
+        entries = self.entry_table
         execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         execute(
-            f"ALTER TABLE {self.entry_table} ADD COLUMN head_vector tsvector"
-            f" GENERATED ALWAYS AS ({HEAD_VECTOR}) STORED"
+            f"CREATE TABLE {VECTORS} (entry_id bigint PRIMARY KEY, title tsvector NOT NULL,"
+            " head tsvector NOT NULL, document tsvector NOT NULL)"
         )
-        execute(f"ALTER TABLE {self.entry_table} ALTER COLUMN head_vector SET STORAGE MAIN")
-        execute(f"ALTER TABLE {self.entry_table} SET (toast_tuple_target = 256)")
+        # Out of line (toast_tuple_target: rows are pushed down to a few dozen bytes) and
+        # uncompressed: a match reads neither, a recheck or a score reads them fast.
+        execute(
+            f"ALTER TABLE {VECTORS} ALTER COLUMN head SET STORAGE EXTERNAL,"
+            " ALTER COLUMN document SET STORAGE EXTERNAL, SET (toast_tuple_target = 128)"
+        )
+        execute(
+            f"CREATE FUNCTION search_vector_write() RETURNS trigger LANGUAGE plpgsql AS $$"
+            f" BEGIN {vectors_sql('new_rows')}; RETURN NULL; END $$"
+        )
+        execute(
+            "CREATE FUNCTION search_vector_delete() RETURNS trigger LANGUAGE plpgsql AS $$"
+            f" BEGIN DELETE FROM {VECTORS} v USING old_rows o WHERE v.entry_id = o.id;"
+            " RETURN NULL; END $$"
+        )
+        execute(
+            "CREATE FUNCTION search_vector_truncate() RETURNS trigger LANGUAGE plpgsql AS $$"
+            f" BEGIN TRUNCATE {VECTORS}; RETURN NULL; END $$"
+        )
+        for event in ("INSERT", "UPDATE"):
+            execute(
+                f"CREATE TRIGGER search_vector_{event.lower()} AFTER {event} ON {entries}"
+                " REFERENCING NEW TABLE AS new_rows"
+                " FOR EACH STATEMENT EXECUTE FUNCTION search_vector_write()"
+            )
+        execute(
+            f"CREATE TRIGGER search_vector_delete AFTER DELETE ON {entries}"
+            " REFERENCING OLD TABLE AS old_rows"
+            " FOR EACH STATEMENT EXECUTE FUNCTION search_vector_delete()"
+        )
+        execute(
+            f"CREATE TRIGGER search_vector_truncate AFTER TRUNCATE ON {entries}"
+            " FOR EACH STATEMENT EXECUTE FUNCTION search_vector_truncate()"
+        )
         for sql in self._indexes:
             execute(sql)
+        # Entries written before this table existed (an upgrade) get their vectors now.
+        execute(vectors_sql(entries))
 
     def uninstall(self, schema_editor) -> None:
+        for name in ("insert", "update", "delete", "truncate"):
+            schema_editor.execute(
+                f"DROP TRIGGER IF EXISTS search_vector_{name} ON {self.entry_table}"
+            )
+        for name in ("write", "delete", "truncate"):
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS search_vector_{name}()")
+        schema_editor.execute(f"DROP TABLE IF EXISTS {VECTORS}")
         schema_editor.execute("DROP INDEX IF EXISTS search_word_trgm")
-        schema_editor.execute("DROP INDEX IF EXISTS search_entry_vector")
-        schema_editor.execute(f"ALTER TABLE {self.entry_table} RESET (toast_tuple_target)")
-        schema_editor.execute(f"ALTER TABLE {self.entry_table} DROP COLUMN IF EXISTS head_vector")
 
     @contextmanager
     def rebuilding(self):
         """Build the GIN indexes once after the bulk load instead of row by row."""
         with self.db.cursor() as cursor:
-            cursor.execute("DROP INDEX IF EXISTS search_entry_vector")
+            for name in ("document", "head", "title"):
+                cursor.execute(f"DROP INDEX IF EXISTS search_vector_{name}")
             cursor.execute("DROP INDEX IF EXISTS search_word_trgm")
+            cursor.execute(f"TRUNCATE {VECTORS}")
         yield
         with self.db.cursor() as cursor:
             # Django's foreign keys are deferred; check them now so the indexes can be built.
@@ -105,34 +165,48 @@ class PostgresBackend(SearchBackend):
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for sql in self._indexes:
                 cursor.execute(sql)
-            cursor.execute(f"ANALYZE {self.entry_table}")
-            cursor.execute(f"ANALYZE {self.word_table}")
+            for table in (self.entry_table, VECTORS, self.word_table):
+                cursor.execute(f"ANALYZE {table}")
 
-    def match(self, query: Query, *, scored: bool = True) -> list[tuple[int, float]]:
-        sql = (
-            f"SELECT id, {SCORE if scored else '0'} FROM {self.entry_table}, {QUERIES}"
-            f" WHERE {VECTOR} @@ q"
-        )
+    def _rows(self, sql: str, params: list) -> list[tuple]:
         with self.db.cursor() as cursor:
-            cursor.execute(sql, query_params(query))
+            cursor.execute(sql, params)
             return cursor.fetchall()
+
+    def _ids(self, sql: str, params: list) -> list[int]:
+        # One array rather than a row per id: a broad word matches tens of thousands.
+        return self._rows(f"SELECT array_agg(entry_id) FROM ({sql}) found", params)[0][0] or []
+
+    def match(self, query: Query) -> list[int]:
+        sql = f"SELECT entry_id FROM {VECTORS}, {QUERY} WHERE document @@ q"
+        return self._ids(sql, [websearch_text(query)])
+
+    def field_matches(self, query: Query, fields: str) -> list[int]:
+        sql = f"SELECT entry_id FROM {VECTORS}, {QUERY} WHERE {FIELD_VECTOR[fields]} @@ q"
+        return self._ids(sql, [websearch_text(any_word(query))])
 
     def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
         if not ids:
             return []
-        sql = f"SELECT id, {SCORE} FROM {self.entry_table}, {QUERIES} WHERE id = ANY(%s)"
-        with self.db.cursor() as cursor:
-            cursor.execute(sql, [*query_params(query), list(ids)])
-            return cursor.fetchall()
+        sql = f"SELECT entry_id, {SCORE} FROM {VECTORS}, {QUERY} WHERE entry_id = ANY(%s)"
+        return self._rows(sql, [websearch_text(query), list(ids)])
+
+    def tiered_scores(self, query: Query, ids: list[int]) -> list[tuple[int, int, float]]:
+        if not ids:
+            return []
+        sql = (
+            f"SELECT entry_id, CASE WHEN title @@ w THEN 2 WHEN head @@ w THEN 1 ELSE 0 END,"
+            f" {SCORE} FROM {VECTORS}, {QUERY}, websearch_to_tsquery('{CONFIG}', %s) w"
+            " WHERE entry_id = ANY(%s)"
+        )
+        return self._rows(sql, [websearch_text(query), websearch_text(any_word(query)), list(ids)])
 
     def ranked(self, query: Query, limit: int) -> list[tuple[int, float]]:
         sql = (
-            f"SELECT id, {SCORE} AS score FROM {self.entry_table}, {QUERIES}"
-            f" WHERE {VECTOR} @@ q ORDER BY score DESC LIMIT %s"
+            f"SELECT entry_id, {SCORE} AS score FROM {VECTORS}, {QUERY}"
+            " WHERE document @@ q ORDER BY score DESC LIMIT %s"
         )
-        with self.db.cursor() as cursor:
-            cursor.execute(sql, [*query_params(query), limit])
-            return cursor.fetchall()
+        return self._rows(sql, [websearch_text(query), limit])
 
     def highlight_sql(self, query: Query) -> HighlightSQL:
         return HighlightSQL(

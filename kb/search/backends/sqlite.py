@@ -6,12 +6,13 @@ search_indexentry; a second FTS5 table with the trigram tokenizer over the word 
 finds candidates for typo correction.
 """
 
+import json
 from contextlib import contextmanager
 
 from kb.search.backends.base import (
+    FIELDS,
     MARK_END,
     MARK_START,
-    TIER_SIZE,
     HighlightSQL,
     SearchBackend,
     any_word,
@@ -72,15 +73,8 @@ def match_expression(query: Query) -> str:
     return expression
 
 
-def score_sql(query: Query) -> tuple[str, list]:
-    """The tiered score (see TIER_SIZE): column-filtered matches decide the tier."""
-    words = match_expression(any_word(query))
-    return (
-        f"(CASE WHEN rowid IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s) THEN {2 * TIER_SIZE}"
-        f" WHEN rowid IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s) THEN {TIER_SIZE}"
-        f" ELSE 0 END) - bm25({FTS}, {WEIGHTS})",
-        [f"{{title}} : {words}", f"{{title keywords summary}} : {words}"],
-    )
+# bm25() is lower for a better match; the interface wants higher.
+SCORE = f"-bm25({FTS}, {WEIGHTS})"
 
 
 class SQLiteBackend(SearchBackend):
@@ -120,29 +114,53 @@ class SQLiteBackend(SearchBackend):
             for sql in _triggers(self.entry_table, self.word_table):
                 cursor.execute(sql)
 
-    def match(self, query: Query, *, scored: bool = True) -> list[tuple[int, float]]:
-        score, params = score_sql(query) if scored else ("0", [])
-        sql = f"SELECT rowid, {score} FROM {FTS} WHERE {FTS} MATCH %s"
+    def _rows(self, sql: str, params: list) -> list[tuple]:
         with self.db.cursor() as cursor:
-            cursor.execute(sql, [*params, match_expression(query)])
+            cursor.execute(sql, params)
             return cursor.fetchall()
+
+    def match(self, query: Query) -> list[int]:
+        sql = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"
+        return [pk for (pk,) in self._rows(sql, [match_expression(query)])]
+
+    def field_matches(self, query: Query, fields: str) -> list[int]:
+        sql = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"
+        return [pk for (pk,) in self._rows(sql, [self._in_fields(query, fields)])]
 
     def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
-        # FTS5 restarts the match, and bm25's statistics, for every rowid looked up
-        # (about 1 ms each at 100,000 documents), so one scored pass over the matches is
-        # cheaper than looking the hits up.
-        wanted = set(ids)
-        return [(pk, score) for pk, score in self.match(query) if pk in wanted]
+        return self._scores(query, ids, "")
+
+    def tiered_scores(self, query: Query, ids: list[int]) -> list[tuple[int, int, float]]:
+        in_field = f"rowid IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
+        tier = f"CASE WHEN {in_field} THEN 2 WHEN {in_field} THEN 1 ELSE 0 END, "
+        return self._scores(
+            query, ids, tier, [self._in_fields(query, "title"), self._in_fields(query, "head")]
+        )
+
+    def _in_fields(self, query: Query, fields: str) -> str:
+        columns = " ".join(FIELDS[fields])
+        return f"{{{columns}}} : {match_expression(any_word(query))}"
+
+    def _scores(
+        self, query: Query, ids: list[int], extra: str, params: list | None = None
+    ) -> list[tuple]:
+        if not ids:
+            return []
+        # Looking rowids up makes FTS5 restart the match for each (about 1 ms apiece at
+        # 100,000 documents). The unary + keeps the id list away from FTS5: it walks the
+        # matches once and bm25() runs only for the rows in the list.
+        sql = (
+            f"SELECT rowid, {extra}{SCORE} FROM {FTS} WHERE {FTS} MATCH %s"
+            " AND +rowid IN (SELECT value FROM json_each(%s))"
+        )
+        return self._rows(sql, [*(params or []), match_expression(query), json.dumps(ids)])
 
     def ranked(self, query: Query, limit: int) -> list[tuple[int, float]]:
-        score, params = score_sql(query)
         sql = (
-            f"SELECT rowid, {score} AS score FROM {FTS} WHERE {FTS} MATCH %s"
+            f"SELECT rowid, {SCORE} AS score FROM {FTS} WHERE {FTS} MATCH %s"
             " ORDER BY score DESC LIMIT %s"
         )
-        with self.db.cursor() as cursor:
-            cursor.execute(sql, [*params, match_expression(query), limit])
-            return cursor.fetchall()
+        return self._rows(sql, [match_expression(query), limit])
 
     def highlight_sql(self, query: Query) -> HighlightSQL:
         return HighlightSQL(
