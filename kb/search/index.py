@@ -5,15 +5,18 @@ its full-text structure (FTS5 table or tsvector column) in step by itself.
 """
 
 import functools
+import queue
 import re
+import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from taggit.models import TaggedItem
 
 from kb.core.search import Facet, Searchable, SearchDocument, TagRef
@@ -24,6 +27,7 @@ WORD = re.compile(r"[^\W_]{3,40}")
 # Characters the snippet code uses as highlight marks must never come from documents.
 _RESERVED = str.maketrans({"\x00": " ", "\x02": " ", "\x03": " "})
 BATCH = 1000
+T = TypeVar("T")
 # Facets with one value per document are columns of IndexEntry; the rest IndexFacet rows.
 COLUMN_FACETS = {"type", "year", "evidence", "department"}
 
@@ -79,7 +83,14 @@ def _load_tags(content_type: ContentType, objects: list[Searchable]) -> None:
         obj._search_tags = sorted(tags[obj.pk], key=lambda tag: tag.name.lower())
 
 
-def _write(built: list[tuple[IndexEntry, list[Facet], str]]) -> Counter:
+def _words(built: list[tuple[IndexEntry, list[Facet], str]]) -> Counter:
+    counts: Counter = Counter()
+    for _, _, text in built:
+        counts.update(words_of(text))
+    return counts
+
+
+def _write(built: list[tuple[IndexEntry, list[Facet], str]]) -> None:
     entries = IndexEntry.objects.bulk_create([entry for entry, _, _ in built], batch_size=500)
     facet_table = connection.ops.quote_name(IndexFacet._meta.db_table)
     with connection.cursor() as cursor:
@@ -92,10 +103,6 @@ def _write(built: list[tuple[IndexEntry, list[Facet], str]]) -> Counter:
                 for f in facets
             ],
         )
-    counts: Counter = Counter()
-    for _, _, text in built:
-        counts.update(words_of(text))
-    return counts
 
 
 def _build_all(model: type[Searchable], objects: list[Searchable]) -> list:
@@ -112,7 +119,8 @@ def index_objects(model: type[Searchable], objects: Iterable[Searchable]) -> int
         return 0
     built = _build_all(model, objects)
     _delete(ContentType.objects.get_for_model(model), [obj.pk for obj in objects])
-    counts = _write(built)
+    _write(built)
+    counts = _words(built)
     SearchWord.objects.bulk_create(
         [SearchWord(word=word, doc_count=n) for word, n in counts.items()],
         ignore_conflicts=True,  # existing words keep their (approximate) counts
@@ -165,9 +173,70 @@ def count_documents() -> int:
     return sum(model._default_manager.count() for model in searchable_models())
 
 
-@transaction.atomic
+def _built(batch: int) -> Iterator[tuple[list, Counter]]:
+    """Every searchable object's index rows and words, a chunk at a time."""
+    for model in searchable_models():
+        for chunk in _chunks(model, batch):
+            built = _build_all(model, chunk)
+            yield built, _words(built)
+
+
+def _in_background(items: Iterator[T], depth: int = 3) -> Iterator[T]:
+    """Yield what ``items`` yields, computed ahead in a thread with its own connection.
+
+    The thread reads only committed data, so use it only outside a transaction.
+    """
+    ready: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        ready.put((item, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ready.put((done, None))
+        except BaseException as error:  # handed to the consumer, raised there
+            ready.put((done, error))
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    thread = threading.Thread(target=produce, name="search-index-builder", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = ready.get()
+            if error is not None:
+                raise error
+            if item is done:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
 def rebuild(progress: Callable[[int], None] | None = None, batch: int = BATCH) -> tuple[int, float]:
-    """Empty and refill the whole index; returns (documents, seconds)."""
+    """Empty and refill the whole index; returns (documents, seconds).
+
+    On PostgreSQL, called outside a transaction (the management command), the documents
+    are read and built in a second thread while this one writes: the server parses the
+    texts of one chunk on its own core while Python builds the next.
+    """
+    background = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        return _rebuild(progress, batch, background)
+
+
+def _rebuild(
+    progress: Callable[[int], None] | None, batch: int, background: bool
+) -> tuple[int, float]:
     started = time.perf_counter()
     words: Counter = Counter()
     done = 0
@@ -175,12 +244,13 @@ def rebuild(progress: Callable[[int], None] | None = None, batch: int = BATCH) -
         with connection.cursor() as cursor:
             for model in (IndexFacet, IndexEntry, SearchWord):
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
-        for model in searchable_models():
-            for chunk in _chunks(model, batch):
-                words.update(_write(_build_all(model, chunk)))
-                done += len(chunk)
-                if progress:
-                    progress(done)
+        chunks = _built(batch)
+        for built, counts in _in_background(chunks) if background else chunks:
+            _write(built)
+            words.update(counts)
+            done += len(built)
+            if progress:
+                progress(done)
         SearchWord.objects.bulk_create(
             [SearchWord(word=word, doc_count=n) for word, n in words.items()], batch_size=5000
         )

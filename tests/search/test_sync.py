@@ -2,10 +2,11 @@
 
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from kb.core.models import Status
-from kb.search import service
+from kb.search import index, service
 from kb.search.models import IndexEntry, IndexState
 from kb.workflow.models import Action
 from kb.workflow.services import content_transition
@@ -104,3 +105,34 @@ def test_signing_in_does_not_touch_the_index(reader, client):
     version = IndexState.objects.get().version
     client.force_login(profile.user)  # saves last_login only
     assert IndexState.objects.get().version == version
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_outside_a_transaction_indexes_everything_once(reader):
+    # On PostgreSQL the documents are then built in a second thread while this one writes.
+    articles = [ArticleFactory(title=f"Livestream lesson {n}", tags=["video"]) for n in range(7)]
+    IndexEntry.objects.all().delete()
+    done, _ = index.rebuild(batch=2)
+    assert done == 7 and IndexEntry.objects.count() == 7
+    results = service.search("livestream", user=reader, filters={"tag": "video"})
+    assert sorted(hit.url for hit in results.hits) == sorted(a.get_absolute_url() for a in articles)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_that_fails_midway_leaves_the_index_as_it_was(reader, monkeypatch):
+    for n in range(5):
+        ArticleFactory(title=f"Podcast episode {n}")
+    calls = 0
+    build = index._build
+
+    def failing_build(*args):
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("broken document")
+        return build(*args)
+
+    monkeypatch.setattr(index, "_build", failing_build)
+    with pytest.raises(RuntimeError, match="broken document"):
+        index.rebuild(batch=2)
+    assert service.search("podcast", user=reader).total == 5
