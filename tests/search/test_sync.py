@@ -107,7 +107,9 @@ def test_signing_in_does_not_touch_the_index(reader, client):
     assert IndexState.objects.get().version == version
 
 
-@pytest.mark.django_db(transaction=True)
+# Committed data, as a real rebuild sees it. serialized_rollback restores the content
+# types and role groups afterwards, as the browser tests (also transactional) expect.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_rebuild_outside_a_transaction_indexes_everything_once(reader):
     # On PostgreSQL the documents are then built in a second thread while this one writes.
     articles = [ArticleFactory(title=f"Livestream lesson {n}", tags=["video"]) for n in range(7)]
@@ -118,7 +120,7 @@ def test_a_rebuild_outside_a_transaction_indexes_everything_once(reader):
     assert sorted(hit.url for hit in results.hits) == sorted(a.get_absolute_url() for a in articles)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_rebuild_that_fails_midway_leaves_the_index_as_it_was(reader, monkeypatch):
     for n in range(5):
         ArticleFactory(title=f"Podcast episode {n}")
