@@ -10,6 +10,7 @@ The snapshot is rebuilt when IndexState.version changes (any index write) or whe
 scheduled item falls due; reading the version is one tiny query per search.
 """
 
+import functools
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -70,7 +71,6 @@ class Snapshot:
     all_ids: list[int] = field(default_factory=list)
     all_bits: int = 0
     newest: list[int] = field(default_factory=list)  # ids, newest first
-    strongest: list[int] = field(default_factory=list)  # ids, strongest evidence first
     public: int = 0
     by_owner: dict[int, int] = field(default_factory=dict)
     facets: dict[str, dict[str, FacetValue]] = field(default_factory=dict)
@@ -80,6 +80,11 @@ class Snapshot:
     def recency(self, pk: int) -> tuple:
         """Sort key: newest first (the order of ``newest``)."""
         return (-self.published.get(pk, 0.0), -pk)
+
+    @functools.cached_property
+    def strongest(self) -> list[int]:
+        """Ids, strongest evidence first, then newest (only PostgreSQL's ranking asks)."""
+        return sorted(self.newest, key=lambda pk: -self.evidence.get(pk, 0))
 
     def strength(self, pk: int) -> tuple:
         """Sort key: strongest evidence, then newest (the order of ``strongest``)."""
@@ -165,7 +170,6 @@ def _load(version: str, now: datetime) -> Snapshot:
     snapshot.facets = dict(facets)
     snapshot.all_bits = bits_of(snapshot.all_ids)
     snapshot.newest = sorted(snapshot.all_ids, key=snapshot.recency)
-    snapshot.strongest = sorted(snapshot.newest, key=lambda pk: -snapshot.evidence.get(pk, 0))
     snapshot.public = bits_of(public)
     snapshot.by_owner = {owner: bits_of(ids) for owner, ids in owners.items()}
     return snapshot
