@@ -5,13 +5,12 @@ its full-text structure (FTS5 table or tsvector column) in step by itself.
 """
 
 import functools
-import queue
 import re
-import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from django.apps import apps
@@ -181,45 +180,21 @@ def _built(batch: int) -> Iterator[tuple[list, Counter]]:
             yield built, _words(built)
 
 
-def _in_background(items: Iterator[T], depth: int = 3) -> Iterator[T]:
-    """Yield what ``items`` yields, computed ahead in a thread with its own connection.
+def _in_background(items: Iterator[T]) -> Iterator[T]:
+    """Yield what ``items`` yields, each item computed in a second thread (with its own
+    database connection) while the caller works on the one before.
 
     The thread reads only committed data, so use it only outside a transaction.
     """
-    ready: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
     done = object()
-
-    def produce() -> None:
+    with ThreadPoolExecutor(1, thread_name_prefix="search-index-builder") as thread:
         try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        ready.put((item, None), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            ready.put((done, None))
-        except BaseException as error:  # handed to the consumer, raised there
-            ready.put((done, error))
+            ahead = thread.submit(next, items, done)
+            while (item := ahead.result()) is not done:
+                ahead = thread.submit(next, items, done)
+                yield item
         finally:
-            connections.close_all()  # this thread's own connections
-
-    thread = threading.Thread(target=produce, name="search-index-builder", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item, error = ready.get()
-            if error is not None:
-                raise error
-            if item is done:
-                return
-            yield item
-    finally:
-        stop.set()
-        thread.join()
+            thread.submit(connections.close_all)  # the thread's own connection
 
 
 def rebuild(progress: Callable[[int], None] | None = None, batch: int = BATCH) -> tuple[int, float]:
