@@ -7,7 +7,7 @@ from taggit.managers import TaggableManager
 
 from kb.core.markdown import markdown_to_text
 from kb.core.permissions import AnyUser, perm_name
-from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
+from kb.core.search import Facet, Searchable, SearchDocument, search_prefetch, tag_facets
 from kb.platforms.models import Platform, platform_facets
 
 
@@ -75,7 +75,7 @@ class AdvocateProfile(Searchable, models.Model):
         return self.user_id == user.pk or user.has_perm(perm_name(self, "change"))
 
     def search_document(self) -> SearchDocument:
-        expertise, platforms = self.search_tags(), list(self.platforms.all())
+        expertise, platforms = self.search_tags(), self.search_related("platforms")
         facets = [*tag_facets(expertise), *platform_facets(platforms)]
         if self.department:
             facets.append(Facet("department", self.department.slug, self.department.name))
@@ -101,7 +101,9 @@ class AdvocateProfile(Searchable, models.Model):
 
     @classmethod
     def search_queryset(cls):
-        return cls.objects.select_related("user", "department").prefetch_related("platforms")
+        return cls.objects.select_related("user", "department").prefetch_related(
+            search_prefetch("platforms")
+        )
 
     @classmethod
     def search_dependencies(cls):

@@ -10,7 +10,7 @@ from django.db import models
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, Status
-from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
+from kb.core.search import Facet, Searchable, SearchDocument, search_prefetch, tag_facets
 from kb.platforms.models import Platform, platform_facets
 
 
@@ -89,7 +89,7 @@ class CaseStudy(Searchable, Content):
         return slug_url("casestudies:detail", self.slug)
 
     def search_document(self) -> SearchDocument:
-        tags, platforms = self.search_tags(), list(self.platforms.all())
+        tags, platforms = self.search_tags(), self.search_related("platforms")
         return SearchDocument(
             title=self.title,
             url=self.get_absolute_url(),
@@ -101,7 +101,7 @@ class CaseStudy(Searchable, Content):
             summary=markdown_to_text(self.summary),
             body="\n".join(
                 [markdown_to_text(text) for text in (self.challenge, self.approach, self.outcome)]
-                + [metric.name for metric in self.metrics.all()]
+                + [metric.name for metric in self.search_related("metrics")]
             ),
             subtitle=f"{self.organisation} · {self.get_sector_display()} · {self.year}",
             is_published=self.status == Status.PUBLISHED,
@@ -117,7 +117,9 @@ class CaseStudy(Searchable, Content):
 
     @classmethod
     def search_queryset(cls):
-        return cls.objects.prefetch_related("platforms", "metrics")
+        return cls.objects.prefetch_related(
+            search_prefetch("platforms"), search_prefetch("metrics")
+        )
 
 
 CURRENCY_SYMBOLS = {"£", "$", "€", "¥", "₹", "CHF"}

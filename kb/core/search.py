@@ -67,6 +67,12 @@ class Searchable(models.Model):
             raise RuntimeError("Index through kb.search.index, which loads the tags.")
         return self._search_tags
 
+    def search_related(self, name: str) -> list:
+        """The objects of the many-valued relation ``name``, as search_queryset() fetched
+        them with search_prefetch(name), else read now."""
+        fetched = getattr(self, f"search_{name}", None)
+        return fetched if fetched is not None else list(getattr(self, name).all())
+
     @classmethod
     def search_queryset(cls) -> models.QuerySet:
         """Everything to index, with what search_document() reads (tags aside) fetched."""
@@ -77,6 +83,12 @@ class Searchable(models.Model):
         """Other models whose changes alter this model's documents:
         (model, path from it to ours, the fields of it that our documents show)."""
         return []
+
+
+def search_prefetch(name: str) -> models.Prefetch:
+    """Prefetch a relation for search_related() into a plain list: the default prefetch
+    builds a queryset for every object, a tenth of a millisecond each in a rebuild."""
+    return models.Prefetch(name, to_attr=f"search_{name}")
 
 
 def tag_facets(tags) -> list[Facet]:
