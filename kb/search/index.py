@@ -90,18 +90,7 @@ def _words(built: list[tuple[IndexEntry, list[Facet], str]]) -> Counter:
 
 
 def _write(built: list[tuple[IndexEntry, list[Facet], str]]) -> None:
-    entries = IndexEntry.objects.bulk_create([entry for entry, _, _ in built], batch_size=500)
-    facet_table = connection.ops.quote_name(IndexFacet._meta.db_table)
-    with connection.cursor() as cursor:
-        # Plain executemany: the ORM's per-object overhead dominated rebuilds.
-        cursor.executemany(
-            f"INSERT INTO {facet_table} (entry_id, name, value, label) VALUES (%s, %s, %s, %s)",
-            [
-                (entry.pk, f.name, f.value[:100], f.label[:120])
-                for entry, (_, facets, _) in zip(entries, built, strict=True)
-                for f in facets
-            ],
-        )
+    get_backend().write([entry for entry, _, _ in built], [facets for _, facets, _ in built])
 
 
 def _build_all(model: type[Searchable], objects: list[Searchable]) -> list:

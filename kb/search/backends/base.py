@@ -11,12 +11,22 @@ from html import escape
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from kb.core.search import Facet
 from kb.search.models import IndexEntry, IndexFacet, SearchWord
 from kb.search.query import Clause, Query
 
 MARK_START, MARK_END = "\x02", "\x03"
 # The fields a query word is looked for in to find a hit's tier (see service._best).
 FIELDS = {"title": ("title",), "head": ("title", "keywords", "summary")}
+
+
+def facet_rows(entries: list[IndexEntry], facets: list[list[Facet]]) -> list[tuple]:
+    """(entry_id, name, value, label) of every facet of these (saved) entries."""
+    return [
+        (entry.pk, f.name, f.value[:100], f.label[:120])
+        for entry, entry_facets in zip(entries, facets, strict=True)
+        for f in entry_facets
+    ]
 
 
 def any_word(query: Query) -> Query:
@@ -73,6 +83,18 @@ class SearchBackend:
     def rebuilding(self):
         """Wrap a full rebuild; backends may suspend incremental maintenance meanwhile."""
         yield
+
+    # --- writing ----------------------------------------------------------------------
+    def write(self, entries: list[IndexEntry], facets: list[list[Facet]]) -> None:
+        """Insert these new entries, each with its facets (``facets[i]`` for ``entries[i]``)."""
+        IndexEntry.objects.bulk_create(entries, batch_size=500)
+        with self.db.cursor() as cursor:
+            # Plain executemany: the ORM's per-object overhead dominated rebuilds.
+            cursor.executemany(
+                f"INSERT INTO {self.facet_table} (entry_id, name, value, label)"
+                " VALUES (%s, %s, %s, %s)",
+                facet_rows(entries, facets),
+            )
 
     # --- full text --------------------------------------------------------------------
     # Whether a body-only match gets a score of its own; if not, all score alike.

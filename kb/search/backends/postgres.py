@@ -19,13 +19,16 @@ corrections for typos.
 
 from contextlib import contextmanager
 
+from kb.core.search import Facet
 from kb.search.backends.base import (
     MARK_END,
     MARK_START,
     HighlightSQL,
     SearchBackend,
     any_word,
+    facet_rows,
 )
+from kb.search.models import IndexEntry
 from kb.search.query import Query, Term
 
 CONFIG = "english"
@@ -36,6 +39,10 @@ HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}"
 QUERY = f"websearch_to_tsquery('{CONFIG}', %s) q"
 SCORE = f"ts_rank_cd('{RANK_WEIGHTS}', head, q)"
 FIELD_VECTOR = {"title": "title", "head": "head"}
+TEXT_COMPRESSION = ", ".join(
+    f"ALTER COLUMN {column} SET COMPRESSION {{method}}"
+    for column in ("keywords", "summary", "body")
+)
 
 
 def vectors_sql(source: str) -> str:
@@ -107,6 +114,9 @@ class PostgresBackend(SearchBackend):
             f"ALTER TABLE {VECTORS} ALTER COLUMN head SET STORAGE EXTERNAL,"
             " ALTER COLUMN document SET STORAGE EXTERNAL, SET (toast_tuple_target = 128)"
         )
+        if self._has_lz4():
+            # Several times faster than the default pglz, which took a rebuild seconds.
+            execute(f"ALTER TABLE {entries} {TEXT_COMPRESSION.format(method='lz4')}")
         execute(
             f"CREATE FUNCTION search_vector_write() RETURNS trigger LANGUAGE plpgsql AS $$"
             f" BEGIN {vectors_sql('new_rows')}; RETURN NULL; END $$"
@@ -149,24 +159,66 @@ class PostgresBackend(SearchBackend):
             schema_editor.execute(f"DROP FUNCTION IF EXISTS search_vector_{name}()")
         schema_editor.execute(f"DROP TABLE IF EXISTS {VECTORS}")
         schema_editor.execute("DROP INDEX IF EXISTS search_word_trgm")
+        compression = TEXT_COMPRESSION.format(method="default")
+        schema_editor.execute(f"ALTER TABLE {self.entry_table} {compression}")
+
+    def _has_lz4(self) -> bool:
+        """Whether this server was built with lz4 (a choice of default_toast_compression)."""
+        with self.db.cursor() as cursor:
+            cursor.execute(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings"
+                " WHERE name = 'default_toast_compression'"
+            )
+            row = cursor.fetchone()
+        return bool(row and row[0])
 
     @contextmanager
     def rebuilding(self):
         """Build the GIN indexes once after the bulk load instead of row by row."""
         with self.db.cursor() as cursor:
+            # Django's foreign keys are deferred to the commit. Checked as the rows arrive,
+            # they cost the server time while Python builds the next chunk, rather than
+            # seconds at the end; and the indexes can only be built with none pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for name in ("document", "head", "title"):
                 cursor.execute(f"DROP INDEX IF EXISTS search_vector_{name}")
             cursor.execute("DROP INDEX IF EXISTS search_word_trgm")
             cursor.execute(f"TRUNCATE {VECTORS}")
         yield
         with self.db.cursor() as cursor:
-            # Django's foreign keys are deferred; check them now so the indexes can be built.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for sql in self._indexes:
                 cursor.execute(sql)
             for table in (self.entry_table, VECTORS, self.word_table):
                 cursor.execute(f"ANALYZE {table}")
+
+    def write(self, entries: list[IndexEntry], facets: list[list[Facet]]) -> None:
+        """COPY rather than INSERT: a rebuild writes a few hundred thousand rows, and
+        COPY needs no statement per batch. Ids come from the table's sequence first, so
+        the facets can name their entries without reading them back."""
+        if not entries:
+            return
+        fields = IndexEntry._meta.concrete_fields
+        columns = ", ".join(field.column for field in fields)
+        with self.db.cursor() as cursor:
+            cursor.execute(
+                f"SELECT nextval(pg_get_serial_sequence('{self.entry_table}', 'id'))"
+                " FROM generate_series(1, %s)",
+                [len(entries)],
+            )
+            for entry, (pk,) in zip(entries, cursor.fetchall(), strict=True):
+                entry.pk = pk
+            raw = cursor.cursor  # psycopg's own cursor, which speaks COPY
+            with raw.copy(f"COPY {self.entry_table} ({columns}) FROM STDIN") as copy:
+                for entry in entries:
+                    copy.write_row([getattr(entry, field.attname) for field in fields])
+            with raw.copy(
+                f"COPY {self.facet_table} (entry_id, name, value, label) FROM STDIN"
+            ) as copy:
+                for row in facet_rows(entries, facets):
+                    copy.write_row(row)
+        for entry in entries:
+            entry._state.adding = False
 
     def _rows(self, sql: str, params: list) -> list[tuple]:
         with self.db.cursor() as cursor:
