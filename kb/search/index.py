@@ -1,7 +1,8 @@
 """Writing the index: turn Searchable objects into entries, facets and words.
 
 All writes go through index_objects() / remove_objects() / rebuild(); the database keeps
-its full-text structure (FTS5 table or tsvector column) in step by itself.
+its full-text structure (FTS5 table or tsvector table) in step by itself. The backend
+writes the rows (kb.search.backends: PostgreSQL uses COPY).
 """
 
 import functools

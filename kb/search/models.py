@@ -1,8 +1,9 @@
 """The search index: one row per searchable object, its facets, and the word list.
 
 The rows are plain Django models on both databases. Each backend adds its full-text
-structure in the database itself (migration 0002): an FTS5 table kept in sync by triggers
-on SQLite, a generated weighted tsvector column with a GIN index on PostgreSQL. So
+structure in the database itself (migrations 0002, 0003): an FTS5 table kept in sync by
+triggers on SQLite, a table of weighted tsvectors with GIN indexes, also kept in sync by
+triggers, on PostgreSQL. So
 whatever writes an IndexEntry — the signal handlers, the rebuild command, a bulk insert —
 the full-text index follows.
 """

@@ -114,6 +114,10 @@ class PostgresBackend(SearchBackend):
             f"ALTER TABLE {VECTORS} ALTER COLUMN head SET STORAGE EXTERNAL,"
             " ALTER COLUMN document SET STORAGE EXTERNAL, SET (toast_tuple_target = 128)"
         )
+        # Texts out of line: rows of 2 kB and more (most documents) would otherwise keep
+        # them inline, and the entries, which the snapshot and highlighting read, would
+        # crowd the vectors out of shared buffers.
+        execute(f"ALTER TABLE {entries} SET (toast_tuple_target = 256)")
         if self._has_lz4():
             # Several times faster than the default pglz, which took a rebuild seconds.
             execute(f"ALTER TABLE {entries} {TEXT_COMPRESSION.format(method='lz4')}")
@@ -161,6 +165,7 @@ class PostgresBackend(SearchBackend):
         schema_editor.execute("DROP INDEX IF EXISTS search_word_trgm")
         compression = TEXT_COMPRESSION.format(method="default")
         schema_editor.execute(f"ALTER TABLE {self.entry_table} {compression}")
+        schema_editor.execute(f"ALTER TABLE {self.entry_table} RESET (toast_tuple_target)")
 
     def _has_lz4(self) -> bool:
         """Whether this server was built with lz4 (a choice of default_toast_compression)."""

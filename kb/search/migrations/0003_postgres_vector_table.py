@@ -17,7 +17,6 @@ def upgrade(apps, schema_editor):
         return
     schema_editor.execute("DROP INDEX IF EXISTS search_entry_vector")
     schema_editor.execute("ALTER TABLE search_indexentry DROP COLUMN IF EXISTS head_vector")
-    schema_editor.execute("ALTER TABLE search_indexentry RESET (toast_tuple_target)")
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass('search_vector') IS NOT NULL")
         (installed,) = cursor.fetchone()
