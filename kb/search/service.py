@@ -182,11 +182,8 @@ def _best(
         scored = backend.tiered_scores(query, snapshots.ids_of(hits))
     else:
         scored = _best_tiers(backend, snapshot, query, hits, matches, count)
-    published, evidence = snapshot.published, snapshot.evidence
-    keys = [
-        (-tier, -score, -evidence.get(pk, 0), -published.get(pk, 0.0), -pk)
-        for pk, tier, score in scored
-    ]
+    # Ties go by the snapshot's strength order: evidence, then date, then id.
+    keys = [(-tier, -score, *snapshot.strength(pk)) for pk, tier, score in scored]
     return [-key[-1] for key in heapq.nsmallest(count, keys)]
 
 
