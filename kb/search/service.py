@@ -147,13 +147,13 @@ def _matching(
 ) -> tuple[int, int]:
     """(bit set of the matches the user may see and the filters keep, number of matches)."""
     if query.positive:
-        hits = snapshots.bits_of(backend.match(query))
+        hits = backend.match(query)
     else:
         # No words to look for: everything, less what is excluded.
         hits = snapshot.all_bits
         if query.negative:
             excluded = [term for clause in query.negative for term in clause.alternatives]
-            hits &= ~snapshots.bits_of(backend.match(Query([Clause(excluded)])))
+            hits &= ~backend.match(Query([Clause(excluded)]))
     matches = hits.bit_count()
     hits &= snapshot.visible_to(user_id)
     wanted = snapshot.filter_bits(filters)
@@ -196,10 +196,10 @@ def _best_tiers(
     count: int,
 ) -> list[tuple[int, int, float]]:
     """(id, tier, score) of the hits of the best tiers, enough of them to fill ``count``."""
-    title = hits & snapshots.bits_of(backend.field_matches(query, "title"))
+    title = hits & backend.field_matches(query, "title")
     if title.bit_count() >= count:
         return [(pk, 2, score) for pk, score in backend.scores(query, snapshots.ids_of(title))]
-    head = hits & snapshots.bits_of(backend.field_matches(query, "head"))
+    head = hits & backend.field_matches(query, "head")
     in_title = snapshots.Members(title)
     scored = [
         (pk, 2 if pk in in_title else 1, score)

@@ -11,6 +11,7 @@ scheduled item falls due; reading the version is one tiny query per search.
 """
 
 import functools
+import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -36,13 +37,20 @@ def bits_of(ids) -> int:
     return int.from_bytes(buffer, "little")
 
 
+# The bits set in each byte value, and the non-zero bytes of a bit set (found in C, so a
+# sparse set of 100,000 bits costs a few hundred steps of Python, not 12,500).
+_BITS_IN = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
+_NONZERO = re.compile(rb"[^\x00]+")
+
+
 def ids_of(bits: int) -> list[int]:
-    """The ids whose bits are set."""
+    """The ids whose bits are set, in ascending order."""
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
     ids = []
-    for index, byte in enumerate(bits.to_bytes((bits.bit_length() + 7) // 8, "little")):
-        if byte:
+    for run in _NONZERO.finditer(data):
+        for index in range(run.start(), run.end()):
             base = index << 3
-            ids.extend(base + bit for bit in range(8) if byte >> bit & 1)
+            ids.extend([base + bit for bit in _BITS_IN[data[index]]])
     return ids
 
 

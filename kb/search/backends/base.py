@@ -5,6 +5,7 @@ and how their title and snippet look highlighted. Visibility, facets, filters, o
 and paging are the same for every backend and live in kb.search.snapshot and service.
 """
 
+import struct
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
@@ -18,6 +19,20 @@ from kb.search.query import Clause, Query
 MARK_START, MARK_END = "\x02", "\x03"
 # The fields a query word is looked for in to find a hit's tier (see service._best).
 FIELDS = {"title": ("title",), "head": ("title", "keywords", "summary")}
+
+
+def bits_from_words(rows: list[tuple[int, int]]) -> int:
+    """A bit set (see kb.search.snapshot) from (word number, word) rows, each word 64 bits
+    of it: bit ``i`` of word ``w`` stands for id ``64 * w + i``. The database groups the
+    matching ids into words, so a match of tens of thousands of ids costs Python a few
+    hundred rows rather than a row and a bit operation per id."""
+    if not rows:
+        return 0
+    buffer = bytearray(8 * (max(number for number, _ in rows) + 1))
+    for number, word in rows:
+        # Signed: the database's 64-bit integers carry bit 63 as the sign.
+        struct.pack_into("<q", buffer, 8 * number, word)
+    return int.from_bytes(buffer, "little")
 
 
 def facet_rows(entries: list[IndexEntry], facets: list[list[Facet]]) -> list[tuple]:
@@ -100,13 +115,13 @@ class SearchBackend:
     # Whether a body-only match gets a score of its own; if not, all score alike.
     scores_body = True
 
-    def match(self, query: Query) -> list[int]:
-        """The id of every entry matching ``query``'s positive clauses and none of its
+    def match(self, query: Query) -> int:
+        """The bit set of the entries matching ``query``'s positive clauses and none of its
         negative ones. Needs a positive clause."""
         raise NotImplementedError
 
-    def field_matches(self, query: Query, fields: str) -> list[int]:
-        """Ids of the entries with any positive term of ``query`` in these FIELDS."""
+    def field_matches(self, query: Query, fields: str) -> int:
+        """The bit set of the entries with any positive term of ``query`` in these FIELDS."""
         raise NotImplementedError
 
     def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:

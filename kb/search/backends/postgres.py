@@ -26,6 +26,7 @@ from kb.search.backends.base import (
     HighlightSQL,
     SearchBackend,
     any_word,
+    bits_from_words,
     facet_rows,
 )
 from kb.search.models import IndexEntry
@@ -230,17 +231,20 @@ class PostgresBackend(SearchBackend):
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def _ids(self, sql: str, params: list) -> list[int]:
-        # One array rather than a row per id: a broad word matches tens of thousands.
-        return self._rows(f"SELECT array_agg(entry_id) FROM ({sql}) found", params)[0][0] or []
+    def _bits(self, sql: str, params: list) -> int:
+        words = (
+            f"SELECT entry_id >> 6, bit_or(1::bigint << (entry_id & 63)::int)"
+            f" FROM ({sql}) found GROUP BY 1"
+        )
+        return bits_from_words(self._rows(words, params))
 
-    def match(self, query: Query) -> list[int]:
+    def match(self, query: Query) -> int:
         sql = f"SELECT entry_id FROM {VECTORS}, {QUERY} WHERE document @@ q"
-        return self._ids(sql, [websearch_text(query)])
+        return self._bits(sql, [websearch_text(query)])
 
-    def field_matches(self, query: Query, fields: str) -> list[int]:
+    def field_matches(self, query: Query, fields: str) -> int:
         sql = f"SELECT entry_id FROM {VECTORS}, {QUERY} WHERE {FIELD_VECTOR[fields]} @@ q"
-        return self._ids(sql, [websearch_text(any_word(query))])
+        return self._bits(sql, [websearch_text(any_word(query))])
 
     def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
         if not ids:

@@ -16,6 +16,7 @@ from kb.search.backends.base import (
     HighlightSQL,
     SearchBackend,
     any_word,
+    bits_from_words,
 )
 from kb.search.query import Query, Term
 
@@ -119,13 +120,18 @@ class SQLiteBackend(SearchBackend):
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def match(self, query: Query) -> list[int]:
-        sql = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"
-        return [pk for (pk,) in self._rows(sql, [match_expression(query)])]
+    def _bits(self, expression: str) -> int:
+        # The ids' bits are distinct, so their sum is their OR and never overflows.
+        sql = (
+            f"SELECT rowid >> 6, sum(1 << (rowid & 63)) FROM {FTS} WHERE {FTS} MATCH %s GROUP BY 1"
+        )
+        return bits_from_words(self._rows(sql, [expression]))
 
-    def field_matches(self, query: Query, fields: str) -> list[int]:
-        sql = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"
-        return [pk for (pk,) in self._rows(sql, [self._in_fields(query, fields)])]
+    def match(self, query: Query) -> int:
+        return self._bits(match_expression(query))
+
+    def field_matches(self, query: Query, fields: str) -> int:
+        return self._bits(self._in_fields(query, fields))
 
     def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
         return self._scores(query, ids, "")
