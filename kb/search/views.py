@@ -1,5 +1,7 @@
 """The search results page and the search-as-you-type endpoint."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -33,6 +35,7 @@ def search_results(request: HttpRequest) -> HttpResponse:
         per_page=settings.KB_PAGE_SIZE,
     )
     active = form.filters()
+    link = _Links(request)
     labels = {(f.name, f.value): f.label for f in results.all_facet_values()}
     facets = [
         {
@@ -42,7 +45,7 @@ def search_results(request: HttpRequest) -> HttpResponse:
                     "label": value.label,
                     "count": value.count,
                     "selected": active.get(name) == value.value,
-                    "url": _with(request, **{name: value.value}),
+                    "url": link.to(**{name: value.value}),
                 }
                 for value in results.facets.get(name, [])[:FACET_VALUES_SHOWN]
             ],
@@ -54,7 +57,7 @@ def search_results(request: HttpRequest) -> HttpResponse:
         {
             "title": FACET_TITLES[name],
             "label": labels.get((name, value), value),
-            "remove_url": _with(request, **{name: None}),
+            "remove_url": link.to(**{name: None}),
         }
         for name, value in active.items()
     ]
@@ -71,16 +74,24 @@ def search_results(request: HttpRequest) -> HttpResponse:
     return render(request, "search/results.html", context)
 
 
-def _with(request: HttpRequest, **changes: str | None) -> str:
-    """This page's query string with some parameters set or removed, back on page 1."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    for name, value in changes.items():
-        if value is None:
-            params.pop(name, None)
-        else:
-            params[name] = value
-    return "?" + params.urlencode()
+class _Links:
+    """Query strings of this page with some parameters changed, back on page 1.
+
+    The page links every facet value (up to 70), so the request's parameters are read
+    once rather than the QueryDict deep-copied for each link.
+    """
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.params = {name: values for name, values in request.GET.lists() if name != "page"}
+
+    def to(self, **changes: str | None) -> str:
+        params = dict(self.params)
+        for name, value in changes.items():
+            if value is None:
+                params.pop(name, None)
+            else:
+                params[name] = [value]
+        return "?" + urlencode(params, doseq=True)
 
 
 @require_GET
