@@ -21,6 +21,7 @@ from kb.core.permissions import AnyUser
 from kb.search import snapshot as snapshots
 from kb.search.backends import get_backend
 from kb.search.backends.base import SearchBackend
+from kb.search.bitsets import Members, ids_of
 from kb.search.index import searchable_models
 from kb.search.query import Clause, Query, Term, parse
 
@@ -179,9 +180,13 @@ def _best(
     """
     if hits.bit_count() <= SCORE_BY_ID_LIMIT:
         # Few enough to score, tiers and all, in one statement.
-        scored = backend.tiered_scores(query, snapshots.ids_of(hits))
+        scored = backend.tiered_scores(query, ids_of(hits))
     else:
         scored = _best_tiers(backend, snapshot, query, hits, matches, count)
+    if len(scored) > count:
+        # Only the hits that tie with or beat the count-th best can make the page.
+        cut = heapq.nsmallest(count, [(-tier, -score) for _, tier, score in scored])[-1]
+        scored = [hit for hit in scored if (-hit[1], -hit[2]) <= cut]
     # Ties go by the snapshot's strength order: evidence, then date, then id.
     keys = [(-tier, -score, *snapshot.strength(pk)) for pk, tier, score in scored]
     return [-key[-1] for key in heapq.nsmallest(count, keys)]
@@ -196,14 +201,13 @@ def _best_tiers(
     count: int,
 ) -> list[tuple[int, int, float]]:
     """(id, tier, score) of the hits of the best tiers, enough of them to fill ``count``."""
-    title = hits & backend.field_matches(query, "title")
-    if title.bit_count() >= count:
-        return [(pk, 2, score) for pk, score in backend.scores(query, snapshots.ids_of(title))]
+    title = backend.title_scores(query, hits)
+    if len(title) >= count:
+        return [(pk, 2, score) for pk, score in title]
     head = hits & backend.field_matches(query, "head")
-    in_title = snapshots.Members(title)
+    in_title = {pk for pk, _ in title}
     scored = [
-        (pk, 2 if pk in in_title else 1, score)
-        for pk, score in backend.scores(query, snapshots.ids_of(head))
+        (pk, 2 if pk in in_title else 1, score) for pk, score in backend.scores(query, ids_of(head))
     ]
     if len(scored) < count:
         # Every heading match makes the page; body-only matches fill the rest.
@@ -234,18 +238,18 @@ def _best_of_body(
     if survivors > SCORE_BY_ID_LIMIT:
         limit = int(count * matches / survivors * 2) + 50
         if limit < matches // 2:
-            allowed = snapshots.Members(body)
+            allowed = Members(body)
             ranked = [(pk, score) for pk, score in backend.ranked(query, limit) if pk in allowed]
             if len(ranked) >= count:
                 return ranked
-    return backend.scores(query, snapshots.ids_of(body))
+    return backend.scores(query, ids_of(body))
 
 
 def _first(order: list[int], key: Callable[[int], tuple], hits: int, count: int) -> list[int]:
     """The first ``count`` hits in ``order``, the snapshot's list of all entries sorted by
     ``key``: a broad hit list is walked in that order, a short one sorted."""
     if hits.bit_count() > ORDER_SCAN_THRESHOLD:
-        allowed = snapshots.Members(hits)
+        allowed = Members(hits)
         found = []
         for pk in order:
             if pk in allowed:
@@ -253,7 +257,7 @@ def _first(order: list[int], key: Callable[[int], tuple], hits: int, count: int)
                 if len(found) == count:
                     break
         return found
-    return heapq.nsmallest(count, snapshots.ids_of(hits), key=key)
+    return heapq.nsmallest(count, ids_of(hits), key=key)
 
 
 def search(

@@ -11,7 +11,6 @@ scheduled item falls due; reading the version is one tiny query per search.
 """
 
 import functools
-import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,49 +19,11 @@ from datetime import datetime
 from django.db import connection
 from django.utils import timezone
 
+from kb.search.bitsets import bits_of
 from kb.search.models import IndexEntry, IndexFacet, IndexState
 
 _lock = threading.Lock()
 _snapshots: dict[str, "Snapshot"] = {}
-
-
-def bits_of(ids) -> int:
-    """A bit set with the bit of each id set."""
-    ids = list(ids)
-    if not ids:
-        return 0
-    buffer = bytearray((max(ids) >> 3) + 1)
-    for i in ids:
-        buffer[i >> 3] |= 1 << (i & 7)
-    return int.from_bytes(buffer, "little")
-
-
-# The bits set in each byte value, and the non-zero bytes of a bit set (found in C, so a
-# sparse set of 100,000 bits costs a few hundred steps of Python, not 12,500).
-_BITS_IN = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
-_NONZERO = re.compile(rb"[^\x00]+")
-
-
-def ids_of(bits: int) -> list[int]:
-    """The ids whose bits are set, in ascending order."""
-    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
-    ids = []
-    for run in _NONZERO.finditer(data):
-        for index in range(run.start(), run.end()):
-            base = index << 3
-            ids.extend([base + bit for bit in _BITS_IN[data[index]]])
-    return ids
-
-
-class Members:
-    """Fast `id in bits` for a bit set (a big int shifts slowly; its bytes index fast)."""
-
-    def __init__(self, bits: int) -> None:
-        self.bytes = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
-
-    def __contains__(self, pk: int) -> bool:
-        index = pk >> 3
-        return index < len(self.bytes) and bool(self.bytes[index] >> (pk & 7) & 1)
 
 
 @dataclass

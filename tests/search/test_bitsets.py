@@ -6,10 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kb.search.backends import get_backend
-from kb.search.backends.base import bits_from_words
+from kb.search.bitsets import bits_from_words, bits_of, ids_of
 from kb.search.models import IndexEntry
 from kb.search.query import parse
-from kb.search.snapshot import bits_of, ids_of
 
 ids = st.lists(st.integers(min_value=0, max_value=5000), max_size=300)
 

@@ -294,3 +294,26 @@ def test_a_title_match_in_a_long_document_outranks_a_tag_match_in_a_short_one(re
         "Recruiting nurses",
         "A short note",
     ]
+
+
+def test_title_matches_on_the_many_hits_path_still_meet_the_query_and_filters(
+    reader, advocate, monkeypatch
+):
+    # With many hits, the title tier is found from the title words alone: a title match
+    # that misses another word of the query, is someone else's draft or lacks the chosen
+    # tag must still stay off the page.
+    monkeypatch.setattr(service, "SCORE_BY_ID_LIMIT", 0)
+    ArticleFactory(title="Webinar checklist", summary=FILLER, body=FILLER, tags=["events"])
+    ArticleFactory(
+        title="Webinar draft", body="The recording.", status=Status.DRAFT, author=advocate
+    )
+    ArticleFactory(title="Webinar follow-up", body="Share the recording.", tags=["events"])
+    ArticleFactory(title="Webinar tips", body="Post the recording.", tags=["video"])
+    # A page of two: the title matches alone fill it, with no heading or body tier after.
+    results = service.search("webinar recording", user=reader, per_page=2)
+    assert sorted(titles(results)) == ["Webinar follow-up", "Webinar tips"]
+    assert results.total == 2
+    filtered = service.search(
+        "webinar recording", user=reader, filters={"tag": "events"}, per_page=1
+    )
+    assert titles(filtered) == ["Webinar follow-up"]

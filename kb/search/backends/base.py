@@ -5,7 +5,6 @@ and how their title and snippet look highlighted. Visibility, facets, filters, o
 and paging are the same for every backend and live in kb.search.snapshot and service.
 """
 
-import struct
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
@@ -13,26 +12,13 @@ from html import escape
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from kb.core.search import Facet
+from kb.search.bitsets import ids_of
 from kb.search.models import IndexEntry, IndexFacet, SearchWord
 from kb.search.query import Clause, Query
 
 MARK_START, MARK_END = "\x02", "\x03"
 # The fields a query word is looked for in to find a hit's tier (see service._best).
 FIELDS = {"title": ("title",), "head": ("title", "keywords", "summary")}
-
-
-def bits_from_words(rows: list[tuple[int, int]]) -> int:
-    """A bit set (see kb.search.snapshot) from (word number, word) rows, each word 64 bits
-    of it: bit ``i`` of word ``w`` stands for id ``64 * w + i``. The database groups the
-    matching ids into words, so a match of tens of thousands of ids costs Python a few
-    hundred rows rather than a row and a bit operation per id."""
-    if not rows:
-        return 0
-    buffer = bytearray(8 * (max(number for number, _ in rows) + 1))
-    for number, word in rows:
-        # Signed: the database's 64-bit integers carry bit 63 as the sign.
-        struct.pack_into("<q", buffer, 8 * number, word)
-    return int.from_bytes(buffer, "little")
 
 
 def facet_rows(entries: list[IndexEntry], facets: list[list[Facet]]) -> list[tuple]:
@@ -123,6 +109,11 @@ class SearchBackend:
     def field_matches(self, query: Query, fields: str) -> int:
         """The bit set of the entries with any positive term of ``query`` in these FIELDS."""
         raise NotImplementedError
+
+    def title_scores(self, query: Query, hits: int) -> list[tuple[int, float]]:
+        """(entry id, relevance) of the ``hits`` (a bit set of entries matching ``query``)
+        with a positive term of ``query`` in their title."""
+        return self.scores(query, ids_of(hits & self.field_matches(query, "title")))
 
     def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
         """(entry id, relevance) of these entries, which all match ``query``; a higher

@@ -16,8 +16,8 @@ from kb.search.backends.base import (
     HighlightSQL,
     SearchBackend,
     any_word,
-    bits_from_words,
 )
+from kb.search.bitsets import bits_from_words
 from kb.search.query import Query, Term
 
 FTS = "search_fts"
