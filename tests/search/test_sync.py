@@ -3,10 +3,12 @@
 from io import StringIO
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
 from kb.core.models import Status
 from kb.search import index, service
+from kb.search.backends import get_backend
 from kb.search.models import IndexEntry, IndexState
 from kb.workflow.models import Action
 from kb.workflow.services import content_transition
@@ -138,3 +140,23 @@ def test_a_rebuild_that_fails_midway_leaves_the_index_as_it_was(reader, monkeypa
     with pytest.raises(RuntimeError, match="broken document"):
         index.rebuild(batch=2)
     assert service.search("podcast", user=reader).total == 5
+
+
+def test_entries_written_after_deletions_get_new_ids():
+    """The backends number entries themselves (COPY, executemany): never an id reused."""
+    content_type = ContentType.objects.get_for_model(IndexEntry)
+
+    def entry(n: int) -> IndexEntry:
+        return IndexEntry(
+            content_type=content_type, object_id=n, is_published=True, doc_type="article",
+            url=f"/x/{n}/", title=f"Entry {n}",
+        )  # fmt: skip
+
+    backend = get_backend()
+    first = [entry(1), entry(2)]
+    backend.write(first, [[], []])
+    IndexEntry.objects.filter(pk=first[1].pk).delete()
+    later = [entry(3)]
+    backend.write(later, [[]])
+    assert later[0].pk > first[1].pk
+    assert IndexEntry.objects.get(pk=later[0].pk).title == "Entry 3"

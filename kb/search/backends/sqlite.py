@@ -9,6 +9,9 @@ finds candidates for typo correction.
 import json
 from contextlib import contextmanager
 
+from django.db import transaction
+
+from kb.core.search import Facet
 from kb.search.backends.base import (
     FIELDS,
     MARK_END,
@@ -16,8 +19,10 @@ from kb.search.backends.base import (
     HighlightSQL,
     SearchBackend,
     any_word,
+    facet_rows,
 )
 from kb.search.bitsets import bits_from_words
+from kb.search.models import IndexEntry
 from kb.search.query import Query, Term
 
 FTS = "search_fts"
@@ -114,6 +119,47 @@ class SQLiteBackend(SearchBackend):
             cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('optimize')")
             for sql in _triggers(self.entry_table, self.word_table):
                 cursor.execute(sql)
+
+    def write(self, entries: list[IndexEntry], facets: list[list[Facet]]) -> None:
+        """executemany rather than bulk_create: preparing 16 fields of 100,000 objects cost
+        the ORM about 8 s of a 50 s rebuild. Ids continue the table's AUTOINCREMENT
+        sequence, as SQLite would number them, so the facets can name their entries; the
+        write lock is held from the transaction's start (IMMEDIATE), so no one else
+        numbers entries meanwhile."""
+        if not entries:
+            return
+        fields = IndexEntry._meta.concrete_fields
+        adapt = self.db.ops.adapt_datetimefield_value
+        datetimes = {f.attname for f in fields if f.get_internal_type() == "DateTimeField"}
+        columns = ", ".join(f.column for f in fields)
+        with transaction.atomic(using=self.db.alias), self.db.cursor() as cursor:
+            cursor.execute(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0),"
+                f" coalesce((SELECT max(id) FROM {self.entry_table}), 0))",
+                [self.entry_table],
+            )
+            (last,) = cursor.fetchone()
+            for number, entry in enumerate(entries, last + 1):
+                entry.pk = number
+            cursor.executemany(
+                f"INSERT INTO {self.entry_table} ({columns})"
+                f" VALUES ({', '.join(['%s'] * len(fields))})",
+                [
+                    [
+                        adapt(value) if f.attname in datetimes else value
+                        for f in fields
+                        for value in (getattr(entry, f.attname),)
+                    ]
+                    for entry in entries
+                ],
+            )
+            cursor.executemany(
+                f"INSERT INTO {self.facet_table} (entry_id, name, value, label)"
+                " VALUES (%s, %s, %s, %s)",
+                facet_rows(entries, facets),
+            )
+        for entry in entries:
+            entry._state.adding = False
 
     def _rows(self, sql: str, params: list) -> list[tuple]:
         with self.db.cursor() as cursor:
