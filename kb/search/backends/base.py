@@ -87,15 +87,15 @@ class SearchBackend:
 
     # --- writing ----------------------------------------------------------------------
     def write(self, entries: list[IndexEntry], facets: list[list[Facet]]) -> None:
-        """Insert these new entries, each with its facets (``facets[i]`` for ``entries[i]``)."""
-        IndexEntry.objects.bulk_create(entries, batch_size=500)
+        """Insert these new entries, each with its facets (``facets[i]`` for ``entries[i]``),
+        and set their ids. A rebuild writes a few hundred thousand rows, so backends write
+        them in bulk (COPY, executemany) rather than through the ORM."""
+        raise NotImplementedError
+
+    def _rows(self, sql: str, params: list) -> list[tuple]:
         with self.db.cursor() as cursor:
-            # Plain executemany: the ORM's per-object overhead dominated rebuilds.
-            cursor.executemany(
-                f"INSERT INTO {self.facet_table} (entry_id, name, value, label)"
-                " VALUES (%s, %s, %s, %s)",
-                facet_rows(entries, facets),
-            )
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
     # --- full text --------------------------------------------------------------------
     # Whether a body-only match gets a score of its own; if not, all score alike.
@@ -126,7 +126,8 @@ class SearchBackend:
         raise NotImplementedError
 
     def ranked(self, query: Query, limit: int) -> list[tuple[int, float]]:
-        """The ``limit`` most relevant matches as (entry id, relevance), best first."""
+        """The ``limit`` most relevant matches as (entry id, relevance), best first. Asked
+        only of backends that score body matches (``scores_body``)."""
         raise NotImplementedError
 
     def highlight_sql(self, query: Query) -> HighlightSQL:

@@ -226,11 +226,6 @@ class PostgresBackend(SearchBackend):
         for entry in entries:
             entry._state.adding = False
 
-    def _rows(self, sql: str, params: list) -> list[tuple]:
-        with self.db.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-
     def _bits(self, sql: str, params: list) -> int:
         words = (
             f"SELECT entry_id >> 6, bit_or(1::bigint << (entry_id & 63)::int)"
@@ -273,13 +268,6 @@ class PostgresBackend(SearchBackend):
             " WHERE entry_id = ANY(%s)"
         )
         return self._rows(sql, [websearch_text(query), websearch_text(any_word(query)), list(ids)])
-
-    def ranked(self, query: Query, limit: int) -> list[tuple[int, float]]:
-        sql = (
-            f"SELECT entry_id, {SCORE} AS score FROM {VECTORS}, {QUERY}"
-            " WHERE document @@ q ORDER BY score DESC LIMIT %s"
-        )
-        return self._rows(sql, [websearch_text(query), limit])
 
     def highlight_sql(self, query: Query) -> HighlightSQL:
         return HighlightSQL(

@@ -161,11 +161,6 @@ class SQLiteBackend(SearchBackend):
         for entry in entries:
             entry._state.adding = False
 
-    def _rows(self, sql: str, params: list) -> list[tuple]:
-        with self.db.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-
     def _bits(self, expression: str) -> int:
         # The ids' bits are distinct, so their sum is their OR and never overflows.
         sql = (
