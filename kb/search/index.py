@@ -106,6 +106,13 @@ def index_objects(model: type[Searchable], objects: Iterable[Searchable]) -> int
     objects = list(objects)
     if not objects:
         return 0
+    _changed()
+    return _index(model, objects)
+
+
+def _index(model: type[Searchable], objects: list[Searchable]) -> int:
+    if not objects:
+        return 0
     built = _build_all(model, objects)
     _delete(ContentType.objects.get_for_model(model), [obj.pk for obj in objects])
     _write(built)
@@ -115,15 +122,20 @@ def index_objects(model: type[Searchable], objects: Iterable[Searchable]) -> int
         ignore_conflicts=True,  # existing words keep their (approximate) counts
         batch_size=2000,
     )
-    _changed()
     return len(built)
 
 
 def _changed() -> None:
-    """Tell every process its snapshot of the index is out of date (see snapshot.py)."""
+    """Tell every process its snapshot of the index is out of date (see snapshot.py).
+
+    Every index write calls this first: updating IndexState's one row holds its lock until
+    the write commits, so writers queue instead of two of them deleting an object's old
+    entry and both inserting a new one (the second would break the unique constraint),
+    and each reads the content only after the one before it committed.
+    """
     version = uuid.uuid4().hex
     if not IndexState.objects.filter(pk=1).update(version=version):
-        IndexState.objects.create(pk=1, version=version)
+        IndexState.objects.update_or_create(pk=1, defaults={"version": version})
 
 
 def _delete(content_type: ContentType, object_ids: list) -> None:
@@ -136,12 +148,12 @@ def _delete(content_type: ContentType, object_ids: list) -> None:
 def reindex(model: type[Searchable], pks: Iterable) -> None:
     """Bring the index up to date for these primary keys: write what exists, drop the rest."""
     pks = set(pks)
+    _changed()  # before reading: see _changed
     objects = list(model.search_queryset().filter(pk__in=pks))
-    index_objects(model, objects)
+    _index(model, objects)
     gone = pks - {obj.pk for obj in objects}
     if gone:
         _delete(ContentType.objects.get_for_model(model), list(gone))
-        _changed()
 
 
 def _chunks(model: type[Searchable], size: int) -> Iterator[list[Searchable]]:

@@ -2,7 +2,7 @@
 
 Changes are collected and indexed once, on commit, so a form that saves an article, its
 tags and its related items reindexes the article once, and a rolled-back write is never
-indexed.
+indexed. A failing index write is logged, never raised into the request that saved.
 """
 
 import threading
@@ -33,7 +33,8 @@ def schedule(model: type[Searchable], pk) -> None:
     flush, which reads the database as it is, so nothing goes stale.
     """
     _pending()[model._meta.concrete_model].add(pk)
-    transaction.on_commit(flush)
+    # robust: a failing index write is logged and never turns a saved edit into an error.
+    transaction.on_commit(flush, robust=True)
 
 
 def flush() -> None:
@@ -41,7 +42,11 @@ def flush() -> None:
     batches = list(pending.items())
     pending.clear()
     for model, pks in batches:
-        index.reindex(model, pks)
+        try:
+            index.reindex(model, pks)
+        except Exception:
+            pending[model] |= pks  # the next flush tries them again
+            raise
 
 
 def _on_save_or_delete(sender, instance: Model, raw: bool = False, **kwargs) -> None:
