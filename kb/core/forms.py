@@ -22,9 +22,17 @@ def https_url_fields(field: models.Field, **kwargs) -> forms.Field | None:
     return field.formfield(**kwargs)
 
 
+# Fields that workflow actions write too (unpublishing unfeatures, publishing dates).
+WORKFLOW_FORM_FIELDS = ("featured", "published_at")
+
+
 class VersionedForm(forms.ModelForm):
     """An edit form of content (on the site or in the admin) carries the version it was
     opened at, so a save over someone else's newer change is caught (optimistic locking).
+
+    Workflow actions do not change the version, so the form also sends back the values it
+    showed for the fields they write: what the user changed is measured against those, and
+    a save never writes back a value an action replaced while the form was open.
     """
 
     base_version = forms.IntegerField(
@@ -35,6 +43,18 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["base_version"].initial = self.instance.version
+        for name in WORKFLOW_FORM_FIELDS:
+            if name in self.fields:
+                # A post without the shown values (a script, an old page) is measured
+                # against the item as loaded, as before.
+                self.fields[name].show_hidden_initial = not self.is_bound or self._sent_initial(
+                    name
+                )
+
+    def _sent_initial(self, name: str) -> bool:
+        prefix = self.add_initial_prefix(name)
+        # Split widgets (the admin's date and time) send initial-<name>_0, _1.
+        return any(key == prefix or key.startswith(f"{prefix}_") for key in self.data)
 
 
 class ContentForm(VersionedForm):

@@ -1,4 +1,10 @@
-"""Saving content in the admin makes a revision too, and a stale admin form is refused."""
+"""Saving content in the admin makes a revision too, and a stale admin form is refused.
+
+The admin saves through the same service as the site (kb.revisions.services.edit_begin):
+the version check, the trash check and keeping what workflow actions changed meanwhile.
+"""
+
+import copy
 
 from django import forms
 from django.contrib import admin
@@ -7,7 +13,7 @@ from django.http import HttpRequest
 
 from kb.core.forms import VersionedForm
 from kb.revisions.models import Revision
-from kb.revisions.services import keep_baseline, revision_record
+from kb.revisions.services import EditConflict, ItemInTrash, edit_begin, revision_record
 from kb.workflow.admin import WorkflowContentAdmin
 
 STALE_ADMIN_FORM = (
@@ -22,14 +28,24 @@ class VersionedAdminForm(VersionedForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self.instance.pk:
-            # The admin saves inside one transaction: the lock holds until the save.
-            current = type(self.instance).all_objects.select_for_update().get(pk=self.instance.pk)
-            if cleaned.get("base_version") != current.version:
+        if self.instance.pk and not self.errors:
+            # The admin saves inside one transaction, so the row lock taken here holds
+            # until save_model writes; the check is the site's, on a copy of the instance
+            # (the form fills in the real one after clean).
+            probe = copy.copy(self.instance)
+            try:
+                edit_begin(
+                    instance=probe,
+                    changed=self.changed_data,
+                    base_version=cleaned.get("base_version"),
+                )
+            except ItemInTrash as gone:
+                raise forms.ValidationError(str(gone), code="trashed") from gone
+            except EditConflict as conflict:
                 # Saving this form again is then a deliberate "keep mine".
                 self.data = self.data.copy()
-                self.data["base_version"] = str(current.version)
-                raise forms.ValidationError(STALE_ADMIN_FORM, code="stale")
+                self.data["base_version"] = str(conflict.current.version)
+                raise forms.ValidationError(STALE_ADMIN_FORM, code="stale") from conflict
         return cleaned
 
 
@@ -41,9 +57,11 @@ class RevisionedContentAdmin(WorkflowContentAdmin):
 
     def save_model(self, request: HttpRequest, obj, form: ModelForm, change: bool) -> None:
         if change:
-            current = type(obj).all_objects.get(pk=obj.pk)
-            keep_baseline(current)
-            obj.version = current.version + 1
+            edit_begin(
+                instance=obj,
+                changed=form.changed_data,
+                base_version=form.cleaned_data.get("base_version"),
+            )
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: ModelForm, formsets, change: bool) -> None:

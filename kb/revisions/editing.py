@@ -17,7 +17,7 @@ from kb.core.models import Content
 from kb.core.views import get_editable_or_403, require_add_permission
 from kb.revisions.diff import compare
 from kb.revisions.models import Revision
-from kb.revisions.services import EditConflict, content_save
+from kb.revisions.services import EditConflict, ItemInTrash, content_save
 from kb.workflow.models import Action
 from kb.workflow.services import TransitionError, content_transition, may_take
 
@@ -36,6 +36,7 @@ def edit_with_form(
     data = (request.POST, request.FILES) if request.method == "POST" else ()
     form = form_class(*data, instance=instance, user=request.user)
     formset = formset_class(*data, instance=instance) if formset_class else None
+    status = 200
     if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
         try:
             saved = content_save(
@@ -46,18 +47,26 @@ def edit_with_form(
             )
         except EditConflict as conflict:
             return _conflict(request, conflict, form_class, formset_class, template_name)
-        verb = "created" if is_new else "saved"
-        messages.success(request, f"“{saved}” {verb}.")
-        if SUBMIT_BUTTON in request.POST:
-            _submit(request, saved)
-        return redirect(saved)
+        except ItemInTrash as gone:
+            form.add_error(None, str(gone))
+            status = 409
+        else:
+            return _saved(request, saved, is_new)
     context = {
         "form": form,
         "formset": formset,
         "object": None if is_new else instance,
         "can_submit": _can_submit(instance, request),
     }
-    return render(request, template_name, context)
+    return render(request, template_name, context, status=status)
+
+
+def _saved(request: HttpRequest, saved: Content, is_new: bool) -> HttpResponse:
+    verb = "created" if is_new else "saved"
+    messages.success(request, f"“{saved}” {verb}.")
+    if SUBMIT_BUTTON in request.POST:
+        _submit(request, saved)
+    return redirect(saved)
 
 
 def _can_submit(instance: Content, request: HttpRequest) -> bool:

@@ -3,6 +3,11 @@
 Every save through the site (or the admin) locks the item's row, checks that the editor
 started from the version now stored, bumps the version and stores a revision of the result.
 A save started from an older version raises EditConflict instead of overwriting.
+
+Workflow transitions (publish, unpublish, trash, featuring) do not bump the version: an
+edit racing one is not a conflict of content. Instead a save writes only the fields its
+user changed and takes every other field from the row as it is under the lock, so it can
+never undo a transition; an item moved to the trash meanwhile refuses the save.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -14,6 +19,18 @@ from kb.core.models import Content
 from kb.core.permissions import AnyUser
 from kb.revisions import snapshot
 from kb.revisions.models import Revision
+
+
+class ItemInTrash(Exception):
+    """The item was moved to the trash after this edit began; nothing was saved."""
+
+    def __init__(self, current: Content) -> None:
+        super().__init__(
+            f"“{current}” was moved to the trash while you were editing it, so nothing was "
+            "saved. Your text is still below: copy what you need, or restore the item from "
+            "the trash and save again."
+        )
+        self.current = current
 
 
 class EditConflict(Exception):
@@ -54,6 +71,28 @@ def keep_baseline(current: Content) -> None:
     revision_record(item=current, user=None, message="As it was before the first recorded edit")
 
 
+def edit_begin(*, instance: Content, changed: list[str], base_version: int | None) -> Content:
+    """Make ``instance`` (an existing item with a form's changes applied) ready to save as
+    the next version; call inside the transaction that saves it.
+
+    Locks the row, refuses a trashed item or a stale version, keeps the stored state as a
+    baseline revision, and takes every field named in ``changed`` from the instance and
+    every other one from the locked row, so a transition or featuring committed since the
+    instance was loaded is kept. Returns the locked row as it was.
+    """
+    current = _lock(instance)
+    if current.in_trash:
+        raise ItemInTrash(current)
+    if base_version != current.version:
+        raise EditConflict(current, base_version or 0)
+    keep_baseline(current)
+    for field in instance._meta.concrete_fields:
+        if field.name not in changed and not field.primary_key:
+            setattr(instance, field.attname, getattr(current, field.attname))
+    instance.version = current.version + 1
+    return current
+
+
 @transaction.atomic
 def content_save(
     *,
@@ -66,11 +105,7 @@ def content_save(
     instance = form.instance
     is_new = instance.pk is None
     if not is_new:
-        current = _lock(instance)
-        if base_version != current.version:
-            raise EditConflict(current, base_version or 0)
-        keep_baseline(current)
-        instance.version = current.version + 1
+        edit_begin(instance=instance, changed=form.changed_data, base_version=base_version)
     saved = form.save()
     if formset is not None:
         formset.instance = saved
