@@ -19,6 +19,8 @@ from django.utils.text import slugify
 # everything taggit's slugify and the admin's slug field can produce.
 TAG_SLUG = r"[-\w]+"
 _TAG_SLUG = re.compile(TAG_SLUG)
+# What taggit makes of an empty slug on a clash ("_1"): addressable, but says nothing.
+_EMPTY_WITH_SUFFIX = re.compile(r"_\d+")
 # Leaves room for taggit's "_<n>" suffix within the 100 characters of Tag.slug.
 _MAX_BASE = 90
 
@@ -49,8 +51,9 @@ def is_routable(slug: str) -> bool:
 
 
 def ensure_tag_slug(sender: type[models.Model], instance: models.Model, **kwargs) -> None:
-    """Before a tag is written, replace an empty (or unroutable) slug with a unique one."""
-    if is_routable(instance.slug):
+    """Before a tag is written, give it a unique slug if its own is empty, unroutable or
+    taggit's "_1" for an empty one (as when two tags of symbols are made at once)."""
+    if is_routable(instance.slug) and not _EMPTY_WITH_SUFFIX.fullmatch(instance.slug):
         return
     base = tag_slug_base(instance.name)
     taken = set(
