@@ -14,6 +14,7 @@ class TagFilter(SlugFilter):
     def __init__(self, field_name: str = "tags__slug", **kwargs) -> None:
         kwargs.setdefault("label", "Tag")
         kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("allow_unicode", True)  # tag slugs keep their letters: café, 日本語
         super().__init__(field_name=field_name, **kwargs)
 
 

@@ -1,10 +1,13 @@
-from django.urls import path
+from django.urls import path, register_converter
 
+from kb.core.tags import UnicodeSlugConverter
 from kb.home import feeds, views
+
+register_converter(UnicodeSlugConverter, "unicode_slug")
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("tags/", views.tag_list, name="tag_list"),
-    path("tags/<slug:slug>/", views.tag_detail, name="tag_detail"),
+    path("tags/<unicode_slug:slug>/", views.tag_detail, name="tag_detail"),
     path("feeds/<str:token>/latest.atom", feeds.latest_feed, name="latest_feed"),
 ]

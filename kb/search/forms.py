@@ -10,7 +10,7 @@ class SearchForm(forms.Form):
     # Any text is accepted: the parser reduces it to safe words and caps its length.
     q = forms.CharField(required=False, strip=True, label="Search")
     type = forms.ChoiceField(required=False, choices=type_labels)
-    tag = forms.SlugField(required=False, max_length=100)
+    tag = forms.SlugField(required=False, max_length=100, allow_unicode=True)
     platform = forms.SlugField(required=False, max_length=80)
     department = forms.SlugField(required=False, max_length=120)
     evidence = forms.TypedChoiceField(
