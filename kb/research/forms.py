@@ -27,8 +27,11 @@ class ResearchLinkForm(ContentForm):
         super()._post_clean()
         self.duplicate = self.instance.duplicate_shown_to(self.user)
         if self.duplicate is not None:
-            where = "in the trash" if self.duplicate.in_trash else "already in the KB"
-            # Replaces the model's message, which names nothing.
-            self.errors["url"] = self.error_class(
-                [f"This link is {where} as “{self.duplicate.title}”."]
+            title = self.duplicate.title
+            message = (
+                f"This link is in the trash as “{title}”; restore it instead."
+                if self.duplicate.in_trash
+                else f"This link is already in the KB as “{title}”."
             )
+            # Replaces the model's message, which names nothing.
+            self.errors["url"] = self.error_class([message])

@@ -72,11 +72,12 @@ class ResearchLink(Searchable, Content):
 
     def duplicate_shown_to(self, user: AnyUser) -> "ResearchLink | None":
         """The entry clean() found with this URL, if ``user`` may be told which it is:
-        whoever may open it, and for an entry in the trash, editors only."""
+        whoever may open it, and for an entry in the trash, who may restore it from there
+        (its owner and editors)."""
         duplicate = self.duplicate_of
         if duplicate is None:
             return None
-        may_see = duplicate.can_publish(user) if duplicate.in_trash else duplicate.can_view(user)
+        may_see = duplicate.can_edit(user) if duplicate.in_trash else duplicate.can_view(user)
         return duplicate if may_see else None
 
     def save(self, *args, **kwargs) -> None:

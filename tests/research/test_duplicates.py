@@ -1,5 +1,5 @@
-"""A URL already in the KB: whoever may open the existing entry is shown it; to anyone else
-the message says only that the address is taken, as if the entry could not be named."""
+"""A URL already in the KB: whoever may open the existing entry (or restore it from the
+trash) is shown it; to anyone else the message says only that the address is taken."""
 
 import pytest
 from django.contrib.auth.models import AbstractUser
@@ -79,12 +79,16 @@ def test_the_owner_is_shown_their_own_entry(
     assertNotContains(response, HIDDEN)
 
 
-def test_the_owner_is_not_told_about_an_entry_in_the_trash(
-    advocate: AbstractUser, advocate_client: Client
+@pytest.mark.parametrize("state", ["trashed-draft", "trashed-published"])
+def test_the_owner_is_shown_their_own_entry_in_the_trash_to_restore(
+    advocate: AbstractUser, advocate_client: Client, state: str
 ) -> None:
-    item = existing(advocate, "trashed-draft")
+    existing(advocate, state)
 
-    assert_refused_without_naming_it(post_duplicate(advocate_client), item)
+    response = post_duplicate(advocate_client)
+
+    assertContains(response, "This link is in the trash as “Confidential merger memo”")
+    assertContains(response, f'href="{reverse("workflow:trash")}">Confidential merger memo</a>')
 
 
 def test_an_editor_is_shown_someone_elses_draft(
