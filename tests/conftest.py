@@ -90,3 +90,10 @@ def editor_client(editor):
 @pytest.fixture
 def admin_client(admin_user):
     return _client_for(admin_user)
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Stored files land in the test's own folder, never in var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

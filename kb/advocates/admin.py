@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from kb.advocates.forms import ProfilePhotoField
 from kb.advocates.models import AdvocateProfile, Department, Handle
 from kb.core.forms import URL_FIELD_OPTIONS
 
@@ -37,6 +38,7 @@ class AdvocateProfileAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "department", "platforms"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [HandleInline]
+    formfield_overrides = {models.ImageField: {"form_class": ProfilePhotoField}}
 
     @admin.display(description="Name", ordering="user__first_name")
     def display_name(self, obj: AdvocateProfile) -> str:

@@ -2,10 +2,17 @@
 
 from django import forms
 
-from kb.advocates.models import AdvocateProfile, Handle
+from kb.advocates.models import PHOTO_MAX_SIDE, AdvocateProfile, Handle
 from kb.core.forms import MAX_TAG_LENGTH, MAX_TAGS, https_url_fields
+from kb.uploads.forms import ImageFileField
 
-MAX_PHOTO_BYTES = 2 * 1024 * 1024
+
+class ProfilePhotoField(ImageFileField):
+    """A photo is checked and re-encoded like any upload (no EXIF or GPS position kept),
+    and scaled down: it is only ever shown small. The site and the admin both use it."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_side=PHOTO_MAX_SIDE, **kwargs)
 
 
 class ProfileForm(forms.ModelForm):
@@ -23,6 +30,7 @@ class ProfileForm(forms.ModelForm):
             "open_to_help",
             "photo",
         ]
+        field_classes = {"photo": ProfilePhotoField}
         widgets = {
             "platforms": forms.CheckboxSelectMultiple,
             "bio": forms.Textarea(attrs={"rows": 6}),
@@ -42,12 +50,6 @@ class ProfileForm(forms.ModelForm):
                 f"Use at most {MAX_TAGS} topics of under {MAX_TAG_LENGTH} characters each."
             )
         return tags
-
-    def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        if photo and getattr(photo, "size", 0) > MAX_PHOTO_BYTES:
-            raise forms.ValidationError("Choose a photo under 2 MB.")
-        return photo
 
     def save(self, commit: bool = True) -> AdvocateProfile:
         profile = super().save(commit=commit)

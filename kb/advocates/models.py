@@ -1,7 +1,7 @@
 """Departments and advocate profiles (one per user), with their public handles."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -20,6 +20,10 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Photos are shown at most 96 px wide (twice that on sharp screens); this leaves room.
+PHOTO_MAX_SIDE = 800
 
 
 class AdvocateProfileQuerySet(models.QuerySet):
@@ -62,8 +66,23 @@ class AdvocateProfile(Searchable, models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def save(self, *args, **kwargs) -> None:
+        replaced = self._replaced_photo()
+        super().save(*args, **kwargs)
+        if replaced:
+            # A replaced photo may still carry what the new one was cleaned of.
+            storage = self.photo.storage
+            transaction.on_commit(lambda: storage.delete(replaced), robust=True)
+
     def get_absolute_url(self) -> str:
         return reverse("advocates:detail", args=[self.user.username])
+
+    def _replaced_photo(self) -> str:
+        """The name of the photo this save replaces or removes, if any."""
+        if self.pk is None:
+            return ""
+        stored = type(self).objects.filter(pk=self.pk).values_list("photo", flat=True).first()
+        return stored if stored and stored != self.photo.name else ""
 
     @property
     def display_name(self) -> str:

@@ -33,7 +33,10 @@ def get_viewable_or_404(queryset: QuerySet, request: HttpRequest, **lookup) -> M
 
 
 def get_editable_or_403(queryset: QuerySet, request: HttpRequest, **lookup) -> Model:
-    obj = get_object_or_404(queryset, **lookup)
+    """The object if this user may edit it. Who may see it but not edit it (a reader on a
+    published item) gets a 403; who may not even see it gets the 404 of a missing item,
+    so the edit URL does not confirm that someone else's draft exists."""
+    obj = get_viewable_or_404(queryset, request, **lookup)
     if not obj.can_edit(request.user):
         raise PermissionDenied("You may not edit this item.")
     return obj

@@ -7,8 +7,11 @@ from django.db import models
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, Status
+from kb.core.permissions import AnyUser
 from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
 from kb.research.urls_normalize import normalize_url
+
+DUPLICATE_URL = "This address is already in the KB; an editor can help you find it."
 
 
 class Kind(models.TextChoices):
@@ -49,7 +52,7 @@ class ResearchLink(Searchable, Content):
         verbose_name = "research link"
         permissions = [("publish_researchlink", "Can publish and feature research links")]
 
-    # The existing entry found by clean() when the URL is a duplicate, for the form to link to.
+    # The existing entry found by clean() when the URL is a duplicate; see duplicate_shown_to.
     duplicate_of: "ResearchLink | None" = None
 
     def clean(self) -> None:
@@ -57,22 +60,25 @@ class ResearchLink(Searchable, Content):
         if not self.url:
             return
         self.normalized_url = normalize_url(self.url)
-        duplicate = (
+        self.duplicate_of = (
             ResearchLink.all_objects.filter(normalized_url=self.normalized_url)
             .exclude(pk=self.pk)
             .first()
         )
-        if duplicate is not None and duplicate.in_trash:
-            raise ValidationError(
-                {"url": f"This link is in the trash as “{duplicate.title}”; restore it instead."},
-                code="duplicate_url_in_trash",
-            )
-        self.duplicate_of = duplicate
         if self.duplicate_of is not None:
-            raise ValidationError(
-                {"url": f"This link is already in the KB as “{self.duplicate_of.title}”."},
-                code="duplicate_url",
-            )
+            # Names nothing: the entry may be someone else's draft or in the trash. A form
+            # that knows who is asking names it to those who may see it.
+            raise ValidationError({"url": DUPLICATE_URL}, code="duplicate_url")
+
+    def duplicate_shown_to(self, user: AnyUser) -> "ResearchLink | None":
+        """The entry clean() found with this URL, if ``user`` may be told which it is:
+        whoever may open it, and for an entry in the trash, who may restore it from there
+        (its owner and editors)."""
+        duplicate = self.duplicate_of
+        if duplicate is None:
+            return None
+        may_see = duplicate.can_edit(user) if duplicate.in_trash else duplicate.can_view(user)
+        return duplicate if may_see else None
 
     def save(self, *args, **kwargs) -> None:
         self.normalized_url = normalize_url(self.url)

@@ -1,13 +1,17 @@
 """Checking an uploaded image and re-encoding it before anything is stored.
 
+One path for every image a user uploads: the editor's illustrations (``ImageUploadForm``)
+and advocates' profile photos, on the site and in the admin, use ``ImageFileField``.
+
 Nothing is stored as sent. An upload must be at most ``KB_UPLOAD_MAX_BYTES``; Pillow must
 identify it as JPEG, PNG, GIF or WebP (SVG is refused by name: it is XML that can carry
 scripts) and ``verify()`` it; and it must decode to at most ``MAX_PIXELS`` pixels, because a
 few kilobytes of PNG can declare 100,000 × 100,000 of them (a decompression bomb). Pillow
 then writes a new file in the same format from the decoded pixels, which leaves behind EXIF
 (its rotation is applied to the pixels first), XMP, comments, text chunks and anything
-appended after the image data. Two things are kept because they are needed to draw the
-pixels right: transparency and the colour profile.
+appended after the image data. A colour profile is applied (the pixels are converted to
+sRGB) and then dropped too, because a profile can carry text like any other metadata.
+Transparency is kept. A field with ``max_side`` also scales the upright image down to fit.
 
 Animation: a GIF keeps every frame and its timing. An animated PNG or WebP keeps only its
 first frame.
@@ -15,19 +19,20 @@ first frame.
 
 import io
 import re
+import uuid
 import warnings
-from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image as PillowImage
-from PIL import ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
 
 from kb.core.permissions import AnyUser
-from kb.uploads.models import MAX_ALT_LENGTH, Image, ImageFormat
+from kb.uploads.models import CONTENT_TYPES, EXTENSIONS, MAX_ALT_LENGTH, Image, ImageFormat
 
 # 40 megapixels: more than any camera photo or screenshot; decoded, up to 160 MB of RGBA.
 # For an animation it bounds width × height × frames.
@@ -41,6 +46,12 @@ STORABLE_MODES = {
     ImageFormat.GIF: {"1", "L", "P", "RGB", "RGBA"},
     ImageFormat.WEBP: {"RGB", "RGBA"},
 }
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+# What Pillow reports of a file we wrote ourselves: how to decode it, nothing about anyone.
+STRUCTURAL_INFO = {
+    "jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi", "progressive", "progression",
+    "version", "background", "transparency", "duration", "loop", "timestamp",
+}  # fmt: skip
 _SVG_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<")
 SVG_REFUSED = (
     "SVG images are not accepted, because they can contain scripts. "
@@ -48,34 +59,39 @@ SVG_REFUSED = (
 )
 
 
-@dataclass(frozen=True)
-class EncodedImage:
-    """The re-encoded file, ready to store."""
+class EncodedImage(ContentFile):
+    """The re-encoded file, ready to store under a random name with its real extension:
+    the user's filename never reaches the disk or a URL."""
 
-    content: bytes
-    format: str
-    width: int
-    height: int
-    original_name: str
+    def __init__(
+        self, content: bytes, *, format: str, width: int, height: int, original_name: str
+    ) -> None:
+        super().__init__(content, name=f"{uuid.uuid4().hex}.{EXTENSIONS[format]}")
+        self.format, self.width, self.height = format, width, height
+        self.original_name = original_name
 
 
-class ImageUploadForm(forms.Form):
-    file = forms.FileField(
-        allow_empty_file=False,
-        error_messages={
-            "required": "Choose an image to upload.",
-            "empty": "The file is empty.",
-        },
-    )
-    alt = forms.CharField(
-        label="Alt text",
-        max_length=MAX_ALT_LENGTH,
-        required=False,
-        help_text="What the image shows, for people who cannot see it.",
-    )
+class ImageFileField(forms.FileField):
+    """A file field that accepts only the images we accept, and cleans to the re-encoded
+    file (an ``EncodedImage``); a model's ImageField takes it as its form field."""
 
-    def clean_file(self) -> EncodedImage:
-        upload = self.cleaned_data["file"]
+    default_error_messages = {
+        "required": "Choose an image to upload.",
+        "empty": "The file is empty.",
+    }
+
+    def __init__(self, *, max_side: int | None = None, **kwargs) -> None:
+        self.max_side = max_side
+        # A model field passes the length of its column; the stored name is ours, not the
+        # user's, so the user's filename may be any length.
+        kwargs.pop("max_length", None)
+        kwargs.setdefault("allow_empty_file", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, data: UploadedFile | None) -> EncodedImage | None:
+        upload = super().to_python(data)
+        if upload is None:
+            return None
         limit = settings.KB_UPLOAD_MAX_BYTES
         if upload.size > limit:
             raise ValidationError(
@@ -83,8 +99,25 @@ class ImageUploadForm(forms.Form):
                 f"this file is {filesizeformat(upload.size)}.",
                 code="too_large",
             )
+        upload.seek(0)
         name = (upload.name or "")[:255]
-        return encode_image(upload.read(), original_name=name)
+        return encode_image(upload.read(), original_name=name, max_side=self.max_side)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict:
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.FileInput) and "accept" not in widget.attrs:
+            attrs["accept"] = ",".join(CONTENT_TYPES.values())
+        return attrs
+
+
+class ImageUploadForm(forms.Form):
+    file = ImageFileField()
+    alt = forms.CharField(
+        label="Alt text",
+        max_length=MAX_ALT_LENGTH,
+        required=False,
+        help_text="What the image shows, for people who cannot see it.",
+    )
 
     def first_error(self) -> str:
         """One message for the editor to show next to the button."""
@@ -99,17 +132,20 @@ class ImageUploadForm(forms.Form):
             uploaded_by=uploaded_by if uploaded_by.is_authenticated else None,
             width=encoded.width,
             height=encoded.height,
-            size=len(encoded.content),
+            size=encoded.size,
             format=encoded.format,
         )
         # upload_to ignores this name: it makes a random one from the format.
-        image.file.save("upload", ContentFile(encoded.content), save=False)
+        image.file.save("upload", encoded, save=False)
         image.save()
         return image
 
 
-def encode_image(data: bytes, *, original_name: str = "") -> EncodedImage:
-    """Validate ``data`` as an image we accept and return it re-encoded by Pillow.
+def encode_image(
+    data: bytes, *, original_name: str = "", max_side: int | None = None
+) -> EncodedImage:
+    """Validate ``data`` as an image we accept and return it re-encoded by Pillow, scaled
+    down to at most ``max_side`` pixels wide and high when that is given.
 
     Raises ValidationError with a message meant for the author.
     """
@@ -121,7 +157,7 @@ def encode_image(data: bytes, *, original_name: str = "") -> EncodedImage:
             warnings.simplefilter("error", PillowImage.DecompressionBombWarning)
             image_format = _check(data, original_name)
             with PillowImage.open(io.BytesIO(data), formats=[image_format]) as image:
-                content, width, height = _reencode(image, image_format)
+                content, width, height = _reencode(image, image_format, max_side)
     except ValidationError:
         raise
     except (PillowImage.DecompressionBombError, PillowImage.DecompressionBombWarning):
@@ -134,7 +170,29 @@ def encode_image(data: bytes, *, original_name: str = "") -> EncodedImage:
             f"{ACCEPTED} and upload that.",
             code="damaged",
         ) from None
-    return EncodedImage(content, image_format, width, height, original_name)
+    return EncodedImage(
+        content, format=image_format, width=width, height=height, original_name=original_name
+    )
+
+
+def needs_reencoding(data: bytes, *, max_side: int | None = None) -> bool:
+    """Whether a stored file is other than ``encode_image`` would have written it: not an
+    image we accept, too big, or carrying metadata (EXIF, XMP, comments, a colour profile).
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PillowImage.DecompressionBombWarning)
+            with PillowImage.open(io.BytesIO(data), formats=ImageFormat.values) as image:
+                width, height = image.size
+                return (
+                    image.format not in ImageFormat.values
+                    or width * height > MAX_PIXELS
+                    or (max_side is not None and max(width, height) > max_side)
+                    or not set(image.info) <= STRUCTURAL_INFO
+                    or bool(image.getexif())
+                )
+    except Exception:
+        return True  # whatever cannot be read is re-encoded, which refuses it with a reason
 
 
 def _check(data: bytes, original_name: str) -> str:
@@ -182,7 +240,9 @@ def _too_many_pixels(width: int = 0, height: int = 0) -> ValidationError:
     )
 
 
-def _reencode(image: PillowImage.Image, image_format: str) -> tuple[bytes, int, int]:
+def _reencode(
+    image: PillowImage.Image, image_format: str, max_side: int | None
+) -> tuple[bytes, int, int]:
     """A new file from the decoded pixels, and its width and height."""
     buffer = io.BytesIO()
     if image_format == ImageFormat.GIF and getattr(image, "is_animated", False):
@@ -190,7 +250,7 @@ def _reencode(image: PillowImage.Image, image_format: str) -> tuple[bytes, int, 
         frames, durations = [], []
         for frame in ImageSequence.Iterator(image):
             durations.append(frame.info.get("duration", 100))
-            frames.append(_bare(frame.copy(), frame.info))
+            frames.append(_bare(_fit(frame.copy(), max_side), frame.info))
         options = {"save_all": True, "append_images": frames[1:], "duration": durations}
         # Pillow hands us whole frames, so each one replaces the last (disposal 2).
         options["disposal"] = 2
@@ -199,18 +259,39 @@ def _reencode(image: PillowImage.Image, image_format: str) -> tuple[bytes, int, 
         output = frames[0]
     else:
         info = image.info
-        output = ImageOps.exif_transpose(image)  # a copy, upright
+        upright = ImageOps.exif_transpose(image)  # a copy
+        output = _fit(_in_srgb(upright, info.get("icc_profile")), max_side)
         options = {"quality": QUALITY} if image_format in ("JPEG", "WEBP") else {}
-        if output.mode in STORABLE_MODES[image_format]:
-            if info.get("icc_profile"):
-                options["icc_profile"] = info["icc_profile"]
-        else:
+        if output.mode not in STORABLE_MODES[image_format]:
             has_alpha = "A" in output.getbands() or "transparency" in info
             rgb = "RGBA" if has_alpha and image_format != ImageFormat.JPEG else "RGB"
-            output = output.convert(rgb)  # the colour profile described the old mode
+            output = output.convert(rgb)
         _bare(output, info if output.mode == image.mode else {})
     output.save(buffer, format=image_format, **options)
     return buffer.getvalue(), output.width, output.height
+
+
+def _in_srgb(image: PillowImage.Image, icc_profile: bytes | None) -> PillowImage.Image:
+    """The pixels converted from the image's colour profile to sRGB, which browsers assume
+    when there is none, so that the profile need not be stored."""
+    if not icc_profile:
+        return image
+    mode = "RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB"
+    if image.mode not in ("RGB", "RGBA", "L", "CMYK"):
+        image = image.convert(mode)
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        return ImageCms.profileToProfile(image, source, SRGB, outputMode=mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        # A profile that cannot be read or does not fit the pixels cannot be applied;
+        # the pixels are kept as they are, and the profile is dropped all the same.
+        return image
+
+
+def _fit(image: PillowImage.Image, max_side: int | None) -> PillowImage.Image:
+    if max_side is not None and max(image.size) > max_side:
+        image.thumbnail((max_side, max_side), PillowImage.Resampling.LANCZOS)
+    return image
 
 
 def _bare(image: PillowImage.Image, info: dict) -> PillowImage.Image:

@@ -2,14 +2,15 @@
 
 The KB is an intranet, so uploads are not public media: ``MEDIA_URL`` points at
 ``image_file``, which LoginRequiredMiddleware guards like every other view. It serves only
-names recorded in the Image table, with headers that stop a browser from treating a file
-as anything but the image it is.
+names recorded in the Image table or as an advocate's current photo, with headers that
+stop a browser from treating a file as anything but the image it is.
 """
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, JsonResponse
 from django.views.decorators.http import require_POST, require_safe
 
+from kb.advocates.models import AdvocateProfile
 from kb.articles.models import Article
 from kb.casestudies.models import CaseStudy
 from kb.core.permissions import AnyUser, can_add
@@ -45,7 +46,6 @@ def image_create(request: HttpRequest) -> JsonResponse:
     )
 
 
-PHOTO_DIRS = ("advocates/",)
 PHOTO_TYPES = {
     **{extension: CONTENT_TYPES[image_format] for image_format, extension in EXTENSIONS.items()},
     "jpeg": CONTENT_TYPES[ImageFormat.JPEG],
@@ -62,10 +62,11 @@ def image_file(request: HttpRequest, name: str) -> FileResponse:
     if image is not None:
         content_type = image.content_type
     else:
-        # Advocates' profile photos (an ImageField validated by Pillow) live beside them.
+        # Advocates' profile photos live beside them; a replaced or orphaned file under
+        # their folder is never served, whatever it may still carry.
         extension = name.rsplit(".", 1)[-1].lower()
         content_type = PHOTO_TYPES.get(extension)
-        if not name.startswith(PHOTO_DIRS) or content_type is None:
+        if content_type is None or not AdvocateProfile.objects.filter(photo=name).exists():
             raise Http404("No such image.")
     try:
         stored = default_storage.open(name, "rb")

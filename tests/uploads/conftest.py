@@ -12,10 +12,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path: Path) -> Path:
-    """Uploads land in the test's own folder, never in var/media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+def media_root(media_root: Path) -> Path:
+    """Every upload test stores its files in the test's own folder."""
+    return media_root
 
 
 @pytest.fixture(scope="session")

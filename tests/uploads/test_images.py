@@ -10,7 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.test import Client
 from django.urls import reverse
 from PIL import Image as PillowImage
-from PIL import PngImagePlugin
+from PIL import ImageCms, PngImagePlugin
 
 from kb.core.markdown import render_markdown
 from kb.uploads.models import Image
@@ -137,6 +137,22 @@ def test_a_png_loses_its_text_chunks(advocate_client: Client) -> None:
     upload(advocate_client, "diagram.png", image_bytes("PNG", pnginfo=text))
 
     assert b"home address" not in stored_bytes(Image.objects.get())
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP"])
+def test_a_colour_profile_is_applied_to_the_pixels_and_not_stored(
+    advocate_client: Client, image_format: str
+) -> None:
+    """A profile can name a device or carry text; browsers assume sRGB without one."""
+    profile = ImageCms.createProfile("sRGB")
+    icc = ImageCms.ImageCmsProfile(profile).tobytes()
+    picture = image_bytes(image_format, size=(40, 30), icc_profile=icc)
+
+    upload(advocate_client, "picture", picture, "image/png")
+
+    with PillowImage.open(io.BytesIO(stored_bytes(Image.objects.get()))) as stored:
+        assert "icc_profile" not in stored.info
+        assert stored.convert("RGB").getpixel((0, 0)) == pytest.approx((0, 128, 128), abs=3)
 
 
 def test_anything_appended_to_an_image_is_not_stored(advocate_client: Client) -> None:
