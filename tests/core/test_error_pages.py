@@ -60,4 +60,3 @@ def test_an_unknown_host_is_a_bad_request_not_a_server_error(
     assert response.status_code == 400
     assert "Bad request" in response.content.decode()
     assert [record.name for record in caplog.records] == ["django.security.DisallowedHost"]
-
