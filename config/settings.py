@@ -236,6 +236,9 @@ KB_PAGE_SIZE = envint("KB_PAGE_SIZE", "20")
 KB_UPLOAD_MAX_BYTES = envint("KB_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024))
 # How long a comment's author may still edit or delete it, in minutes.
 KB_COMMENT_EDIT_MINUTES = envint("KB_COMMENT_EDIT_MINUTES", "15")
+# Hosts besides the KB itself whose images Markdown may embed; others become links, so a
+# page never makes readers' browsers contact an outside host (tracking pixels).
+KB_MARKDOWN_IMAGE_HOSTS = [host.lower() for host in envlist("KB_MARKDOWN_IMAGE_HOSTS", "")]
 # How long deleted items wait in the trash before purge_trash removes them, in days.
 KB_TRASH_DAYS = envint("KB_TRASH_DAYS", "30")
 
