@@ -158,6 +158,16 @@ def render_markdown_lite(text: str) -> SafeString:
     return _render_cached(text, cache_prefix="md-lite", tags=LITE_TAGS, attributes=LITE_ATTRIBUTES)
 
 
+def render_markdown_text(text: str) -> str:
+    """What a reader of the rendered Markdown sees, as one line of plain text.
+
+    Every tag is removed by the sanitiser (not a regex), so no markup survives however the
+    text is cut afterwards; whoever shows the result as HTML must still escape it.
+    """
+    visible = unescape(nh3.clean(render_markdown(text), tags=set()))
+    return " ".join(visible.split())
+
+
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _HTML_TAG = re.compile(r"<[^>]{0,500}>")
 # Markup characters and control characters become spaces (str.translate runs in C).

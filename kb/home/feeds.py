@@ -6,6 +6,7 @@ signed-in reader may see — published and due, nothing in the trash — and sto
 the account is deactivated.
 """
 
+import re
 from itertools import chain
 
 from django.conf import settings
@@ -15,14 +16,16 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from kb.articles.models import Article
 from kb.casestudies.models import CaseStudy
-from kb.core.markdown import markdown_to_text
+from kb.core.markdown import render_markdown_text
 from kb.research.models import ResearchLink
 
 FEED_ITEMS = 30
+FEED_SUMMARY_CHARS = 1_000
 _SALT = "kb.home.feed"
 
 
@@ -58,9 +61,25 @@ def _latest() -> list:
     return sorted(items, key=lambda item: item.published_at, reverse=True)[:FEED_ITEMS]
 
 
+# XML 1.0 has no place for C0 controls other than tab and newlines, nor for U+FFFE/U+FFFF;
+# Django's feed writer refuses them, which would take the whole feed down.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub(" ", text)
+
+
 def _description(item) -> str:
-    text = getattr(item, "summary", None) or getattr(item, "key_finding", "")
-    return markdown_to_text(text)[:1_000]
+    """The summary as plain text, cut, then escaped: Atom1Feed sends it as type="html".
+
+    Escaping after the cut is what makes it safe: a cut through markup that was merely
+    filtered could leave half a tag for a feed reader to complete.
+    """
+    text = render_markdown_text(getattr(item, "summary", None) or getattr(item, "key_finding", ""))
+    if len(text) > FEED_SUMMARY_CHARS:
+        text = text[: FEED_SUMMARY_CHARS - 1].rstrip() + "…"
+    return escape(_xml_text(text))
 
 
 @login_not_required
@@ -78,14 +97,14 @@ def latest_feed(request: HttpRequest, token: str) -> HttpResponse:
     for item in _latest():
         author = getattr(item, "author", None)
         feed.add_item(
-            title=f"{item._meta.verbose_name.capitalize()}: {item.title}",
+            title=_xml_text(f"{item._meta.verbose_name.capitalize()}: {item.title}"),
             link=f"{site}{item.get_absolute_url()}",
             description=_description(item),
             unique_id=f"{site}{item.get_absolute_url()}",
             pubdate=item.published_at,
             updateddate=item.updated_at,
-            author_name=(author.get_full_name() or author.username) if author else None,
-            categories=[tag.name for tag in item.tags.all()],
+            author_name=_xml_text(author.get_full_name() or author.username) if author else None,
+            categories=[_xml_text(tag.name) for tag in item.tags.all()],
         )
     response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
     feed.write(response, "utf-8")
