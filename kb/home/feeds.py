@@ -1,27 +1,32 @@
 """An Atom feed of what is newly published, for feed readers and intranet dashboards.
 
 Feed readers cannot sign in, so each user gets a private feed address carrying a signed
-token of their account (like a calendar subscription link). The feed shows only what every
-signed-in reader may see — published and due, nothing in the trash — and stops working when
-the account is deactivated.
+token of their account and their FeedKey (like a calendar subscription link). The feed shows
+only what every signed-in reader may see — published and due, nothing in the trash — and
+stops working when the account is deactivated or the user resets the address.
 """
 
 import re
+import secrets
 from itertools import chain
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from kb.articles.models import Article
 from kb.casestudies.models import CaseStudy
 from kb.core.markdown import render_markdown_text
+from kb.home.models import FeedKey
 from kb.research.models import ResearchLink
 
 FEED_ITEMS = 30
@@ -29,8 +34,13 @@ FEED_SUMMARY_CHARS = 1_000
 _SALT = "kb.home.feed"
 
 
+def _sign(user_pk: int, key: str) -> str:
+    return signing.Signer(salt=_SALT).sign(f"{user_pk}:{key}" if key else str(user_pk))
+
+
 def feed_token(user) -> str:
-    return signing.Signer(salt=_SALT).sign(str(user.pk))
+    key = FeedKey.objects.filter(user_id=user.pk).values_list("key", flat=True).first()
+    return _sign(user.pk, key or "")
 
 
 def feed_url(user) -> str:
@@ -39,13 +49,32 @@ def feed_url(user) -> str:
 
 def _user_for(token: str):
     try:
-        pk = int(signing.Signer(salt=_SALT).unsign(token))
+        pk, _, key = signing.Signer(salt=_SALT).unsign(token).partition(":")
+        pk = int(pk)
     except (signing.BadSignature, ValueError):
         raise Http404("No such feed.") from None
-    user = get_user_model()._default_manager.filter(pk=pk, is_active=True).first()
-    if user is None:
+    user = (
+        get_user_model()
+        ._default_manager.filter(pk=pk, is_active=True)
+        .select_related("feed_key")
+        .first()
+    )
+    current = getattr(user, "feed_key", None)
+    if user is None or not constant_time_compare(key, current.key if current else ""):
         raise Http404("No such feed.")
     return user
+
+
+@require_POST
+def feed_reset(request: HttpRequest) -> HttpResponse:
+    """A new private address; the old one (perhaps shared by mistake) stops working."""
+    FeedKey.objects.update_or_create(user=request.user, defaults={"key": secrets.token_urlsafe(16)})
+    messages.success(
+        request,
+        "Your feed address has changed and the old one no longer works. "
+        "Give your feed reader the new address below.",
+    )
+    return redirect(f"{reverse('home')}#feed")
 
 
 def _latest() -> list:
