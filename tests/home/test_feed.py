@@ -1,9 +1,11 @@
 """The private Atom feed: what is newly published, for feed readers that cannot sign in."""
 
+from collections.abc import Callable
 from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
@@ -88,7 +90,9 @@ def test_the_home_page_offers_to_reset_the_feed_address(reader_client: Client) -
     assertContains(reader_client.get(reverse("home")), f'action="{reverse("feed_reset")}"')
 
 
-def test_resetting_the_feed_address_retires_the_old_one(reader, reader_client: Client) -> None:
+def test_resetting_the_feed_address_retires_the_old_one(
+    reader: User, reader_client: Client
+) -> None:
     ArticleFactory(title="Visible piece")
     old_url = feed_url(reader)
     assert Client().get(old_url).status_code == 200
@@ -104,7 +108,7 @@ def test_resetting_the_feed_address_retires_the_old_one(reader, reader_client: C
     assert entry_titles(Client().get(new_url)) == ["Article: Visible piece"]
 
 
-def test_each_reset_retires_the_address_before_it(reader, reader_client: Client) -> None:
+def test_each_reset_retires_the_address_before_it(reader: User, reader_client: Client) -> None:
     reset_feed(reader_client)
     second = feed_url(reader)
     reset_feed(reader_client)
@@ -112,7 +116,7 @@ def test_each_reset_retires_the_address_before_it(reader, reader_client: Client)
     assert Client().get(feed_url(reader)).status_code == 200
 
 
-def test_the_reset_needs_a_post_with_a_csrf_token(reader, reader_client: Client) -> None:
+def test_the_reset_needs_a_post_with_a_csrf_token(reader: User, reader_client: Client) -> None:
     url = feed_url(reader)
     assert reader_client.get(reverse("feed_reset")).status_code == 405
     strict = Client(enforce_csrf_checks=True)
@@ -127,7 +131,7 @@ def test_the_reset_needs_a_signed_in_user(db) -> None:
 
 
 def test_one_users_reset_leaves_other_feeds_working(
-    reader, reader_client: Client, advocate
+    reader: User, reader_client: Client, advocate: User
 ) -> None:
     advocates_url = feed_url(advocate)
     reset_feed(reader_client)
@@ -135,7 +139,7 @@ def test_one_users_reset_leaves_other_feeds_working(
 
 
 def test_a_users_feed_key_does_not_open_another_users_feed(
-    reader, reader_client: Client, advocate, advocate_client: Client
+    reader: User, reader_client: Client, advocate: User, advocate_client: Client
 ) -> None:
     reset_feed(reader_client)
     reset_feed(advocate_client)
@@ -146,13 +150,17 @@ def test_a_users_feed_key_does_not_open_another_users_feed(
 
 
 @pytest.mark.parametrize("tamper", [lambda t: t[:-1], lambda t: "9" + t, lambda t: t + ":x"])
-def test_a_tampered_token_is_not_found(reader, reader_client: Client, tamper) -> None:
+def test_a_tampered_token_is_not_found(
+    reader: User, reader_client: Client, tamper: Callable[[str], str]
+) -> None:
     reset_feed(reader_client)
     token = tamper(feed_token(reader))
     assert Client().get(reverse("latest_feed", args=[token])).status_code == 404
 
 
-def test_a_deactivated_account_loses_its_reset_feed_too(reader, reader_client: Client) -> None:
+def test_a_deactivated_account_loses_its_reset_feed_too(
+    reader: User, reader_client: Client
+) -> None:
     reset_feed(reader_client)
     url = feed_url(reader)
     reader.is_active = False

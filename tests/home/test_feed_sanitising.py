@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 
 import feedparser
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 
 from kb.home.feeds import FEED_SUMMARY_CHARS, feed_url
@@ -77,7 +78,9 @@ def around_the_cut(payload: str) -> list[str]:
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=range(len(PAYLOADS)))
-def test_no_payload_survives_as_markup_wherever_the_summary_is_cut(reader, payload: str) -> None:
+def test_no_payload_survives_as_markup_wherever_the_summary_is_cut(
+    reader: User, payload: str
+) -> None:
     for index, text in enumerate(around_the_cut(payload)):
         FACTORIES[index % len(FACTORIES)](text)
     response = Client().get(feed_url(reader))
@@ -101,19 +104,19 @@ def test_no_payload_survives_as_markup_wherever_the_summary_is_cut(reader, paylo
         assert "<" not in entry.summary and elements_in(entry.summary) == [], entry.summary
 
 
-def test_a_summary_reads_as_its_text_without_markup(reader) -> None:
+def test_a_summary_reads_as_its_text_without_markup(reader: User) -> None:
     CaseStudyFactory(summary='**Doubled** [applications](https://example.org) & <b id="x">more</b>')
     entry = feedparser.parse(Client().get(feed_url(reader)).content).entries[0]
     assert entry.summary == "Doubled applications &amp; more"
 
 
-def test_a_long_summary_is_cut_with_an_ellipsis(reader) -> None:
+def test_a_long_summary_is_cut_with_an_ellipsis(reader: User) -> None:
     CaseStudyFactory(summary="word " * 400)
     entry = feedparser.parse(Client().get(feed_url(reader)).content).entries[0]
     assert len(entry.summary) <= FEED_SUMMARY_CHARS and entry.summary.endswith("…")
 
 
-def test_control_characters_in_titles_do_not_break_the_feed(reader) -> None:
+def test_control_characters_in_titles_do_not_break_the_feed(reader: User) -> None:
     ArticleFactory(title="Bell\x07 and tab\x0b title", tags=["vertical\x0btab"])
     response = Client().get(feed_url(reader))
     assert response.status_code == 200
