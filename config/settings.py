@@ -40,11 +40,34 @@ DEBUG = envbool("DEBUG", "false")
 # The test suite runs with DEBUG off, as production does, but needs no secrets or HTTPS.
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 
+DEVELOPMENT_SECRET_KEY = "insecure-key-only-for-development-and-tests"
+# Keys that have been public (in this repository or Django's templates) sign nothing real.
+PUBLIC_SECRET_KEYS = {DEVELOPMENT_SECRET_KEY, "benchmark-only", "..."}
+
+
+def weak_secret_key(key: str) -> str | None:
+    """Why a key must not sign sessions, password resets and feed addresses; None if it may.
+
+    The same bar as Django's security.W009 check, which only warns under `check --deploy`.
+    """
+    if not key:
+        return "is not set"
+    if key in PUBLIC_SECRET_KEYS or key.startswith("django-insecure"):
+        return "is a published example value"
+    if len(key) < 50 or len(set(key)) < 5:
+        return "is too weak"
+    return None
+
+
 SECRET_KEY = os.getenv("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not (DEBUG or TESTING):
-        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local development).")
-    SECRET_KEY = "insecure-key-only-for-development-and-tests"
+if not (DEBUG or TESTING) and (problem := weak_secret_key(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY {problem}: with DEBUG off set it to at least 50 random characters "
+        "(at least 5 different ones), e.g. the output of "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'. "
+        "For local development set DEBUG=true instead."
+    )
+SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
@@ -213,6 +236,9 @@ KB_PAGE_SIZE = envint("KB_PAGE_SIZE", "20")
 KB_UPLOAD_MAX_BYTES = envint("KB_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024))
 # How long a comment's author may still edit or delete it, in minutes.
 KB_COMMENT_EDIT_MINUTES = envint("KB_COMMENT_EDIT_MINUTES", "15")
+# Hosts besides the KB itself whose images Markdown may embed; others become links, so a
+# page never makes readers' browsers contact an outside host (tracking pixels).
+KB_MARKDOWN_IMAGE_HOSTS = [host.lower() for host in envlist("KB_MARKDOWN_IMAGE_HOSTS", "")]
 # How long deleted items wait in the trash before purge_trash removes them, in days.
 KB_TRASH_DAYS = envint("KB_TRASH_DAYS", "30")
 

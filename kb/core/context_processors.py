@@ -1,12 +1,15 @@
 """Template context every page needs: the site name and what the user may create."""
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 
 def site(request: HttpRequest) -> dict:
-    user = request.user
+    # A request refused by a middleware before AuthenticationMiddleware (an unknown Host)
+    # has no user, and its 400 page must still render.
+    user = request.user if hasattr(request, "user") else AnonymousUser()
 
     def nav() -> dict[str, bool]:
         # Evaluated only when a template reads it; one cached permission lookup per request.

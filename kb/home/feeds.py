@@ -1,33 +1,46 @@
 """An Atom feed of what is newly published, for feed readers and intranet dashboards.
 
 Feed readers cannot sign in, so each user gets a private feed address carrying a signed
-token of their account (like a calendar subscription link). The feed shows only what every
-signed-in reader may see — published and due, nothing in the trash — and stops working when
-the account is deactivated.
+token of their account and their FeedKey (like a calendar subscription link). The feed shows
+only what every signed-in reader may see — published and due, nothing in the trash — and
+stops working when the account is deactivated or the user resets the address.
 """
 
+import re
+import secrets
 from itertools import chain
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.feedgenerator import Atom1Feed
-from django.views.decorators.http import require_safe
+from django.utils.html import escape
+from django.views.decorators.http import require_POST, require_safe
 
 from kb.articles.models import Article
 from kb.casestudies.models import CaseStudy
-from kb.core.markdown import markdown_to_text
+from kb.core.markdown import render_markdown_text
+from kb.home.models import FeedKey
 from kb.research.models import ResearchLink
 
 FEED_ITEMS = 30
+FEED_SUMMARY_CHARS = 1_000
 _SALT = "kb.home.feed"
 
 
+def _sign(user_pk: int, key: str) -> str:
+    return signing.Signer(salt=_SALT).sign(f"{user_pk}:{key}" if key else str(user_pk))
+
+
 def feed_token(user) -> str:
-    return signing.Signer(salt=_SALT).sign(str(user.pk))
+    key = FeedKey.objects.filter(user_id=user.pk).values_list("key", flat=True).first()
+    return _sign(user.pk, key or "")
 
 
 def feed_url(user) -> str:
@@ -36,13 +49,32 @@ def feed_url(user) -> str:
 
 def _user_for(token: str):
     try:
-        pk = int(signing.Signer(salt=_SALT).unsign(token))
+        pk, _, key = signing.Signer(salt=_SALT).unsign(token).partition(":")
+        pk = int(pk)
     except (signing.BadSignature, ValueError):
         raise Http404("No such feed.") from None
-    user = get_user_model()._default_manager.filter(pk=pk, is_active=True).first()
-    if user is None:
+    user = (
+        get_user_model()
+        ._default_manager.filter(pk=pk, is_active=True)
+        .select_related("feed_key")
+        .first()
+    )
+    current = getattr(user, "feed_key", None)
+    if user is None or not constant_time_compare(key, current.key if current else ""):
         raise Http404("No such feed.")
     return user
+
+
+@require_POST
+def feed_reset(request: HttpRequest) -> HttpResponse:
+    """A new private address; the old one (perhaps shared by mistake) stops working."""
+    FeedKey.objects.update_or_create(user=request.user, defaults={"key": secrets.token_urlsafe(16)})
+    messages.success(
+        request,
+        "Your feed address has changed and the old one no longer works. "
+        "Give your feed reader the new address below.",
+    )
+    return redirect(f"{reverse('home')}#feed")
 
 
 def _latest() -> list:
@@ -58,9 +90,25 @@ def _latest() -> list:
     return sorted(items, key=lambda item: item.published_at, reverse=True)[:FEED_ITEMS]
 
 
+# XML 1.0 has no place for C0 controls other than tab and newlines, nor for U+FFFE/U+FFFF;
+# Django's feed writer refuses them, which would take the whole feed down.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub(" ", text)
+
+
 def _description(item) -> str:
-    text = getattr(item, "summary", None) or getattr(item, "key_finding", "")
-    return markdown_to_text(text)[:1_000]
+    """The summary as plain text, cut, then escaped: Atom1Feed sends it as type="html".
+
+    Escaping after the cut is what makes it safe: a cut through markup that was merely
+    filtered could leave half a tag for a feed reader to complete.
+    """
+    text = render_markdown_text(getattr(item, "summary", None) or getattr(item, "key_finding", ""))
+    if len(text) > FEED_SUMMARY_CHARS:
+        text = text[: FEED_SUMMARY_CHARS - 1].rstrip() + "…"
+    return escape(_xml_text(text))
 
 
 @login_not_required
@@ -78,14 +126,14 @@ def latest_feed(request: HttpRequest, token: str) -> HttpResponse:
     for item in _latest():
         author = getattr(item, "author", None)
         feed.add_item(
-            title=f"{item._meta.verbose_name.capitalize()}: {item.title}",
+            title=_xml_text(f"{item._meta.verbose_name.capitalize()}: {item.title}"),
             link=f"{site}{item.get_absolute_url()}",
             description=_description(item),
             unique_id=f"{site}{item.get_absolute_url()}",
             pubdate=item.published_at,
             updateddate=item.updated_at,
-            author_name=(author.get_full_name() or author.username) if author else None,
-            categories=[tag.name for tag in item.tags.all()],
+            author_name=_xml_text(author.get_full_name() or author.username) if author else None,
+            categories=[_xml_text(tag.name) for tag in item.tags.all()],
         )
     response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
     feed.write(response, "utf-8")

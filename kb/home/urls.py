@@ -10,4 +10,5 @@ urlpatterns = [
     path("tags/", views.tag_list, name="tag_list"),
     path("tags/<unicode_slug:slug>/", views.tag_detail, name="tag_detail"),
     path("feeds/<str:token>/latest.atom", feeds.latest_feed, name="latest_feed"),
+    path("feeds/reset/", feeds.feed_reset, name="feed_reset"),
 ]

@@ -40,3 +40,23 @@ def test_an_unexpected_error_shows_the_friendly_500(reader, settings):
 def test_the_health_check_answers_without_login(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+@pytest.fixture
+def production_client(settings) -> Client:
+    """A client against DEBUG-off settings that sees responses, not raised exceptions."""
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["testserver"]
+    return Client(raise_request_exception=False)
+
+
+@pytest.mark.parametrize("path", ["/", "/healthz", "/accounts/login/", "/feeds/x/latest.atom"])
+def test_an_unknown_host_is_a_bad_request_not_a_server_error(
+    db, production_client: Client, path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # CommonMiddleware rejects the host before AuthenticationMiddleware sets request.user,
+    # so the 400 page renders for a request that has no user at all.
+    response = production_client.get(path, HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()
+    assert [record.name for record in caplog.records] == ["django.security.DisallowedHost"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.core.markdown import render_markdown
+from kb.core.markdown import render_markdown, render_markdown_lite
 
 
 def test_it_renders_markdown_to_html():
@@ -44,3 +44,132 @@ def test_links_get_noopener():
 
 def test_empty_text_renders_nothing():
     assert render_markdown("") == ""
+
+
+def test_it_keeps_no_attribute_that_markdown_does_not_produce() -> None:
+    html = render_markdown(
+        '<p title="x" lang="y" dir="rtl" id="main" class="hero">Hi</p>\n\n'
+        '<span title="s">span</span> <b lang="b">bold</b>'
+    )
+    assert html.split() == ["<p>Hi</p>", "<p>span", "bold</p>"]
+
+
+def test_it_keeps_what_markdown_features_need() -> None:
+    html = render_markdown(
+        '[report](https://example.org/r "The report") ![A chart](/uploads/files/c.png "Chart")\n\n'
+        "*[HTML]: Hyper Text\n\nHTML\n\n"
+        "```python\nx = 1\n```\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "Term\n:   Definition\n"
+    )
+    assert (
+        '<a href="https://example.org/r" title="The report" rel="noopener noreferrer nofollow">'
+        "report</a>"
+    ) in html
+    assert '<img alt="A chart" src="/uploads/files/c.png" title="Chart">' in html
+    assert '<abbr title="Hyper Text">HTML</abbr>' in html
+    assert '<code class="language-python">' in html
+    assert "<table>" in html and "<td>1</td>" in html
+    assert "<dt>Term</dt>" in html and "<dd>Definition</dd>" in html
+
+
+def test_code_keeps_only_its_language_class() -> None:
+    html = render_markdown('<code class="language-js hidden overlay">x</code>')
+    assert html == '<p><code class="language-js">x</code></p>'
+
+
+def test_comments_keep_no_generic_attributes() -> None:
+    html = render_markdown_lite('<p title="x" lang="y">Hi <a href="/a" title="t">a</a></p>')
+    assert html == '<p>Hi <a href="/a" title="t" rel="noopener noreferrer nofollow">a</a></p>'
+
+
+def test_images_stored_by_the_kb_are_embedded() -> None:
+    html = render_markdown("![A chart](/uploads/files/images/2025/01/c.png)")
+    assert html == '<p><img alt="A chart" src="/uploads/files/images/2025/01/c.png"></p>'
+
+
+def test_images_at_the_sites_own_absolute_address_are_embedded(settings) -> None:
+    settings.SITE_URL = "https://kb.example.org"
+    html = render_markdown("![A chart](https://KB.example.org/uploads/files/c.png)")
+    assert "<img " in html
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "https://tracker.example/pixel.gif",
+        "HTTPS://TRACKER.EXAMPLE/pixel.gif",
+        "http://tracker.example/pixel.gif",
+        "//tracker.example/pixel.gif",
+        "///tracker.example/pixel.gif",
+        "\\\\tracker.example/pixel.gif",
+        "/\\tracker.example/pixel.gif",
+        "\\/tracker.example/pixel.gif",
+        "/&#9;/tracker.example/pixel.gif",
+        "&#10;//tracker.example/pixel.gif",
+        "&#1;//tracker.example/pixel.gif",
+        " //tracker.example/pixel.gif",
+        "https:\\\\tracker.example/pixel.gif",
+        "https:tracker.example/pixel.gif",
+        "https://kb.example.org@tracker.example/uploads/files/c.png",
+        "https://kb.example.org.tracker.example/uploads/files/c.png",
+        "/uploads/files/../../accounts/logout/",
+        "/uploads/files/%2e%2e/%2E%2E/accounts/logout/",
+        "/accounts/logout/",
+        "pixel.gif",
+    ],
+)
+def test_images_from_anywhere_else_become_links_that_load_nothing(settings, src: str) -> None:
+    settings.SITE_URL = "https://kb.example.org"
+    for markdown in (f"![Tracker]({src.replace(' ', '%20')})", f'<img src="{src}" alt="Tracker">'):
+        html = render_markdown(markdown)
+        assert "<img" not in html, (markdown, html)
+        assert "image: Tracker" in html
+
+
+def test_an_outside_image_becomes_a_link_showing_its_alt_text() -> None:
+    html = render_markdown('![The "chart" <b>](https://tracker.example/p.gif?a=1&b=2 "t")')
+    assert html == (
+        '<p><a href="https://tracker.example/p.gif?a=1&amp;b=2" rel="noopener noreferrer nofollow">'
+        "image: The &quot;chart&quot; &lt;b&gt;</a></p>"
+    )
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '<img src="/uploads/files/c.png" srcset="https://tracker.example/p.gif 2x" alt="x">',
+        '<picture><source srcset="https://tracker.example/p.gif"></picture>',
+        '<video poster="https://tracker.example/p.gif"></video>',
+        '<input type="image" src="https://tracker.example/p.gif">',
+        '<table background="https://tracker.example/p.gif"><tr><td>x</td></tr></table>',
+        '<div style="background:url(https://tracker.example/p.gif)">x</div>',
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="x">',
+        '<img src="DATA:image/svg+xml,<svg onload=alert(1)>" alt="x">',
+        '<link rel="stylesheet" href="https://tracker.example/s.css">',
+        '<object data="https://tracker.example/p.gif"></object>',
+    ],
+)
+def test_no_other_markup_loads_anything_from_outside(hostile: str) -> None:
+    html = render_markdown(f"Hi\n\n{hostile}\n\nBye").lower()
+    for loader in ("srcset", "poster", "background", "data:", "<source", "<input", "<link"):
+        assert loader not in html
+    assert "<object" not in html and "<video" not in html and "<picture" not in html
+    assert "hi" in html and "bye" in html
+
+
+@pytest.mark.parametrize("hosts", ["images.example.org", "cdn.example, IMAGES.example.org "])
+def test_hosts_in_the_setting_may_embed_images(settings, hosts: str) -> None:
+    settings.KB_MARKDOWN_IMAGE_HOSTS = [h.strip().lower() for h in hosts.split(",")]
+    html = render_markdown("![Logo](https://images.example.org/logo.png)")
+    assert html == '<p><img alt="Logo" src="https://images.example.org/logo.png"></p>'
+
+
+def test_changing_the_setting_changes_cached_html(settings) -> None:
+    text = "![Logo](https://images.example.org/cached.png)"
+    settings.KB_MARKDOWN_IMAGE_HOSTS = []
+    assert "<img" not in render_markdown(text)
+    settings.KB_MARKDOWN_IMAGE_HOSTS = ["images.example.org"]
+    assert "<img" in render_markdown(text)
+    settings.KB_MARKDOWN_IMAGE_HOSTS = []
+    assert "<img" not in render_markdown(text)
