@@ -62,6 +62,19 @@ class Command(BaseCommand):
             all_naive.samples += baseline.samples
             self.stdout.write(self._line(timing, baseline))
         self.stdout.write(self._line(all_ours, all_naive))
+        suggestions = benchmark.run_suggest(client, rounds=rounds)
+        header = f"{'typed':<14}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'queries':>9}"
+        self.stdout.write(f"\n{vendor}: search-as-you-type (completions, titles)\n{header}")
+        every = benchmark.Timing("all")
+        for timing in suggestions:
+            every.samples += timing.samples
+            every.queries += timing.queries
+            self.stdout.write(self._suggest_line(timing))
+        self.stdout.write(self._suggest_line(every))
+
+    def _suggest_line(self, timing: "benchmark.Timing") -> str:
+        name, n, p50, p95, worst, queries = timing.row()
+        return f"{name:<14}{n:>5}{p50:>9.1f}{p95:>9.1f}{worst:>9.1f}{queries:>9.1f}"
 
     def _line(self, timing: "benchmark.Timing", baseline: "benchmark.Timing") -> str:
         name, n, p50, p95, worst, queries = timing.row()
