@@ -1,4 +1,5 @@
-"""Search benchmark: a synthetic KB of N documents, timed through the real search page.
+"""Search benchmark: a synthetic KB of N documents, timed through the real search page
+and the search-as-you-type endpoint.
 
 Used by `manage.py bench_search` (and `make bench`). It prints tables; it asserts nothing.
 The corpus draws words from a Zipf-weighted vocabulary — domain terms of social media
@@ -9,7 +10,7 @@ ones few, as in a real KB.
 import random
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -337,11 +338,26 @@ def naive_search(params: dict, per_page: int = 20) -> int:
     return total
 
 
-def run(client: Client, rounds: int = 1) -> tuple[list[Timing], list[Timing]]:
-    url = reverse("search:results")
-    ours, naive = [], []
-    for name, searches in query_mix().items():
-        timing, baseline = Timing(name), Timing(name)
+def suggest_mix(seed: int = 11) -> dict[str, list[dict]]:
+    """What the header's box sends as someone types: (class → list of GET parameters).
+    Short prefixes have many completions, each a broad word."""
+    rnd = random.Random(seed)
+    domain = [w for w in DOMAIN if len(w) >= 6]
+    return {
+        "2 letters": [{"q": w[:2]} for w in rnd.sample(domain, 10)],
+        "3 letters": [{"q": w[:3]} for w in rnd.sample(domain, 20)],
+        "5 letters": [{"q": w[:5]} for w in rnd.sample(domain, 20)],
+        "word + prefix": [
+            {"q": f"{a} {b[:3]}"} for a, b in (rnd.sample(domain, 2) for _ in range(10))
+        ],
+        "no such word": [{"q": f"zq{w[:3]}"} for w in rnd.sample(domain, 10)],
+    }
+
+
+def _timed(client: Client, url: str, mix: dict[str, list[dict]], rounds: int) -> Iterator:
+    """(class name, its Timing, the parameters) after timing each request ``rounds`` times."""
+    for name, searches in mix.items():
+        timing = Timing(name)
         for params in searches:
             client.get(url, params)  # warm caches for this query once
             for _ in range(rounds):
@@ -351,9 +367,22 @@ def run(client: Client, rounds: int = 1) -> tuple[list[Timing], list[Timing]]:
                     timing.samples.append(time.perf_counter() - started)
                 assert response.status_code == 200
                 timing.queries.append(len(captured))
+        yield name, timing, searches
+
+
+def run(client: Client, rounds: int = 1) -> tuple[list[Timing], list[Timing]]:
+    ours, naive = [], []
+    for name, timing, searches in _timed(client, reverse("search:results"), query_mix(), rounds):
+        baseline = Timing(name)
+        for params in searches:
             started = time.perf_counter()
             naive_search(params)
             baseline.samples.append(time.perf_counter() - started)
         ours.append(timing)
         naive.append(baseline)
     return ours, naive
+
+
+def run_suggest(client: Client, rounds: int = 1) -> list[Timing]:
+    url = reverse("search:suggest")
+    return [timing for _, timing, _ in _timed(client, url, suggest_mix(), rounds)]

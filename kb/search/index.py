@@ -17,6 +17,8 @@ from typing import TypeVar
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, connections, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from taggit.models import TaggedItem
 
 from kb.core.search import Facet, Searchable, SearchDocument, TagRef
@@ -27,6 +29,7 @@ WORD = re.compile(r"[^\W_]{3,40}")
 # Characters the snippet code uses as highlight marks must never come from documents.
 _RESERVED = str.maketrans({"\x00": " ", "\x02": " ", "\x03": " "})
 BATCH = 1000
+WORD_BATCH = 500
 T = TypeVar("T")
 # Facets with one value per document are columns of IndexEntry; the rest IndexFacet rows.
 COLUMN_FACETS = {"type", "year", "evidence", "department"}
@@ -114,15 +117,48 @@ def _index(model: type[Searchable], objects: list[Searchable]) -> int:
     if not objects:
         return 0
     built = _build_all(model, objects)
-    _delete(ContentType.objects.get_for_model(model), [obj.pk for obj in objects])
+    removed = _delete(ContentType.objects.get_for_model(model), [obj.pk for obj in objects])
     _write(built)
-    counts = _words(built)
-    SearchWord.objects.bulk_create(
-        [SearchWord(word=word, doc_count=n) for word, n in counts.items()],
-        ignore_conflicts=True,  # existing words keep their (approximate) counts
-        batch_size=2000,
-    )
+    _count_words(_words(built), removed)
     return len(built)
+
+
+def _count_words(added: Counter, removed: Counter) -> None:
+    """Keep SearchWord's counts exact: a word goes with the last entry holding it, so the
+    words of deleted, purged and edited-out texts are no longer offered to anyone.
+
+    A word kept in an edit (most of them) is not written. Index writers queue (see
+    _changed), so two of them never update the same counts at once.
+    """
+    delta = Counter(added)
+    delta.subtract(removed)
+    gained = sorted((word, n) for word, n in delta.items() if n > 0)
+    table = connection.ops.quote_name(SearchWord._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(gained), WORD_BATCH):
+            rows = gained[start : start + WORD_BATCH]
+            values = ", ".join(["(%s, %s)"] * len(rows))
+            cursor.execute(
+                f"INSERT INTO {table} (word, doc_count) VALUES {values} ON CONFLICT (word)"
+                f" DO UPDATE SET doc_count = {table}.doc_count + excluded.doc_count",
+                [value for row in rows for value in row],
+            )
+    lost: dict[int, list[str]] = {}
+    for word, n in sorted(delta.items()):
+        if n < 0:
+            lost.setdefault(-n, []).append(word)
+    gone = []
+    for n, words in lost.items():
+        for start in range(0, len(words), WORD_BATCH):
+            batch = words[start : start + WORD_BATCH]
+            # Never below zero, should a count be short (an index from before exact counts).
+            SearchWord.objects.filter(word__in=batch).update(
+                doc_count=Greatest(F("doc_count") - n, 0)
+            )
+            gone += batch
+    for start in range(0, len(gone), WORD_BATCH):
+        unused = SearchWord.objects.filter(word__in=gone[start : start + WORD_BATCH], doc_count=0)
+        unused._raw_delete(unused.db)  # nothing refers to words: no cascade to collect
 
 
 def _changed() -> None:
@@ -138,10 +174,15 @@ def _changed() -> None:
         IndexState.objects.update_or_create(pk=1, defaults={"version": version})
 
 
-def _delete(content_type: ContentType, object_ids: list) -> None:
+def _delete(content_type: ContentType, object_ids: list) -> Counter:
+    """Remove these objects' entries; returns how many of them held each word."""
     entries = IndexEntry.objects.filter(content_type=content_type, object_id__in=object_ids)
+    words: Counter = Counter()
+    for texts in entries.values_list("title", "keywords", "summary", "body"):
+        words.update(words_of(" ".join(texts)))
     IndexFacet.objects.filter(entry__in=entries.values("pk")).delete()
     entries._raw_delete(entries.db)  # facets are gone: no cascade to collect
+    return words
 
 
 @transaction.atomic
@@ -153,7 +194,7 @@ def reindex(model: type[Searchable], pks: Iterable) -> None:
     _index(model, objects)
     gone = pks - {obj.pk for obj in objects}
     if gone:
-        _delete(ContentType.objects.get_for_model(model), list(gone))
+        _count_words(Counter(), _delete(ContentType.objects.get_for_model(model), list(gone)))
 
 
 def _chunks(model: type[Searchable], size: int) -> Iterator[list[Searchable]]:

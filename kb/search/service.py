@@ -7,6 +7,10 @@ statement for a few hundred hits; for more, the hits with a query word in their 
 then in their headings, then the best of the body matches: two to five statements), and
 highlights only the page's rows (one query). Only when nothing matched does it try a
 typo-corrected query. The number of SQL statements does not depend on the page size.
+
+Whatever a search offers — hits, facet counts, completions, "did you mean" — comes from
+the entries the searcher may see (visible_entries): a word is offered only if searching
+for it finds one of them, so the words of other people's drafts never leak.
 """
 
 import heapq
@@ -17,7 +21,7 @@ from django.core.paginator import Page, Paginator
 from django.utils import timezone
 
 from kb.casestudies.models import EvidenceLevel
-from kb.core.permissions import AnyUser
+from kb.core.permissions import AnyUser, can_publish
 from kb.search import snapshot as snapshots
 from kb.search.backends import get_backend
 from kb.search.backends.base import SearchBackend
@@ -27,6 +31,13 @@ from kb.search.query import Clause, Query, Term, parse
 
 FACETS = ("type", "tag", "platform", "department", "evidence", "year")
 MAX_CORRECTIONS = 5
+# Candidates checked for a misspelt word, closest first.
+MAX_CORRECTION_CANDIDATES = 10
+COMPLETIONS = 5
+# Completion candidates checked at most, most common first (see _completions).
+MAX_COMPLETION_CANDIDATES = 35
+# Matches of a word looked at to find one the user may see (see visible_words).
+WORD_SAMPLE = 20
 # Up to this many body-only hits are scored by id rather than ranked in the database.
 SCORE_BY_ID_LIMIT = 1000
 # Above this many hits, the first in an order are found by walking all entries in it.
@@ -109,32 +120,74 @@ def damerau_levenshtein(a: str, b: str, limit: int = 3) -> int:
     return previous[-1]
 
 
-def correct_word(word: str, candidates: list[tuple[str, int]]) -> str | None:
-    """The closest common word within 1 edit (short words) or 2 (longer ones)."""
+def closest_words(word: str, candidates: list[tuple[str, int]]) -> list[str]:
+    """The candidates within 1 edit of ``word`` (short words) or 2 (longer ones), closest
+    first, then the most common."""
     allowed = 1 if len(word) <= 5 else 2
-    best = None
+    keyed = []
     for candidate, doc_count in candidates:
         if candidate == word:
             continue
         distance = damerau_levenshtein(word, candidate, allowed)
         if distance <= allowed:
-            key = (distance, -doc_count, candidate)
-            if best is None or key < best[0]:
-                best = (key, candidate)
-    return best[1] if best else None
+            keyed.append((distance, -doc_count, candidate))
+    return [candidate for _, _, candidate in sorted(keyed)]
 
 
-def corrections(query: Query) -> dict[str, str]:
-    """Replacements for the query's words that the index has never seen."""
-    backend = get_backend()
+def visible_entries(snapshot: snapshots.Snapshot, user: AnyUser) -> int:
+    """The bit set of the entries ``user`` may find: published and due ones, their own, and
+    all of the types they may publish, as ContentQuerySet.visible_to has it (the trash is
+    never indexed)."""
+    if not user.is_authenticated:
+        return snapshot.public
+    visible = snapshot.visible_to(user.pk)
+    if not snapshot.all_bits & ~visible:
+        return visible  # nothing is hidden from them: their permissions need not be read
+    types = [model.SEARCH_TYPE[0] for model in searchable_models() if can_publish(user, model)]
+    return snapshot.visible_to(user.pk, types)
+
+
+def visible_words(backend: SearchBackend, words: list[str], visible: int) -> dict[str, bool]:
+    """Whether a search for each of ``words`` alone finds an entry in ``visible``; words
+    that find nothing at all (gone from the index, or ignored by the backend, such as
+    PostgreSQL's stop words) are left out.
+
+    A sample of each word's matches decides in one statement: a word in any published
+    entry nearly always has one among its first few. Only a word whose whole sample is
+    hidden from the user, and that has more matches, is matched in full.
+    """
+    members = Members(visible)
+    found = {}
+    for word, sample in zip(words, backend.word_samples(words, WORD_SAMPLE), strict=True):
+        if not sample:
+            continue
+        seen = any(pk in members for pk in sample)
+        if not seen and len(sample) == WORD_SAMPLE:
+            seen = bool(backend.match(Query([Clause([Term((word,))])])) & visible)
+        found[word] = seen
+    return found
+
+
+def corrections(backend: SearchBackend, query: Query, visible: int) -> dict[str, str]:
+    """Replacements for the query's words that no entry the user may see contains, each
+    the closest word that one does.
+
+    A word only in entries hidden from the user is corrected like one never seen, so
+    neither the correction nor its absence tells them it is in someone's draft.
+    """
     words = list(dict.fromkeys(query.words()))[:MAX_CORRECTIONS]
     known = backend.known_words(words)
-    unknown = [word for word in words if word not in known]
+    seen = visible_words(backend, [word for word in words if word in known], visible)
     replacements = {}
-    for word in unknown:
-        fixed = correct_word(word, backend.similar_words(word))
-        if fixed:
-            replacements[word] = fixed
+    for word in words:
+        if word in known and seen.get(word, True):
+            continue  # the user may see it, or the backend ignores it
+        candidates = closest_words(word, backend.similar_words(word))
+        candidates = candidates[:MAX_CORRECTION_CANDIDATES]
+        fixed = visible_words(backend, candidates, visible)
+        replacement = next((candidate for candidate in candidates if fixed.get(candidate)), None)
+        if replacement:
+            replacements[word] = replacement
     return replacements
 
 
@@ -143,7 +196,7 @@ def _matching(
     snapshot: snapshots.Snapshot,
     query: Query,
     *,
-    user_id: int | None,
+    visible: int,
     filters: dict[str, str],
 ) -> tuple[int, int]:
     """(bit set of the matches the user may see and the filters keep, number of matches)."""
@@ -156,7 +209,7 @@ def _matching(
             excluded = [term for clause in query.negative for term in clause.alternatives]
             hits &= ~backend.match(Query([Clause(excluded)]))
     matches = hits.bit_count()
-    hits &= snapshot.visible_to(user_id)
+    hits &= visible
     wanted = snapshot.filter_bits(filters)
     return (hits if wanted is None else hits & wanted), matches
 
@@ -269,18 +322,39 @@ def search(
     page: int | str | None = 1,
     per_page: int = 20,
 ) -> SearchResults:
+    snapshot = snapshots.current(timezone.now())
+    visible = visible_entries(snapshot, user)
+    return _search(
+        text,
+        parse(text),
+        snapshot,
+        visible,
+        filters=filters,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+    )
+
+
+def _search(
+    text: str,
+    query: Query,
+    snapshot: snapshots.Snapshot,
+    visible: int,
+    *,
+    filters: dict[str, str] | None = None,
+    sort: str = "relevance",
+    page: int | str | None = 1,
+    per_page: int = 20,
+) -> SearchResults:
     backend = get_backend()
-    now = timezone.now()
-    snapshot = snapshots.current(now)
-    query = parse(text)
     filters = {k: str(v) for k, v in (filters or {}).items() if k in FACETS and v}
-    user_id = user.pk if user.is_authenticated else None
-    options = {"user_id": user_id, "filters": filters}
+    options = {"visible": visible, "filters": filters}
 
     hits, matches = _matching(backend, snapshot, query, **options)
     corrected_text = ""
     if not hits and query.positive:
-        replacements = corrections(query)
+        replacements = corrections(backend, query, visible)
         if replacements:
             corrected = query.replace_words(replacements)
             retry, retry_matches = _matching(backend, snapshot, corrected, **options)
@@ -333,19 +407,46 @@ def _hits(
     ]
 
 
+def _completions(backend: SearchBackend, prefix: str, visible: int) -> list[str]:
+    """Up to COMPLETIONS indexed words starting with ``prefix`` that an entry the user may
+    see contains, most common first.
+
+    The word list is everyone's, so each candidate is checked against what the user may
+    see. The most common words are nearly always in published entries, so the first
+    COMPLETIONS candidates usually are all that is checked; more are read only when some
+    are hidden.
+    """
+    found: list[str] = []
+    offset, batch = 0, COMPLETIONS
+    while len(found) < COMPLETIONS and offset < MAX_COMPLETION_CANDIDATES:
+        words = backend.completions(prefix, limit=batch, offset=offset)
+        seen = visible_words(backend, words, visible)
+        found += [word for word in words if seen.get(word)][: COMPLETIONS - len(found)]
+        if len(words) < batch:
+            break
+        offset, batch = offset + batch, 2 * batch
+    return found
+
+
 def suggest(text: str, *, user: AnyUser, limit: int = 6) -> dict:
-    """Search-as-you-type: complete the last word from the index's words, then find titles."""
+    """Search-as-you-type: complete the last word with the words of entries the user may
+    see, then find titles."""
+    backend = get_backend()
+    snapshot = snapshots.current(timezone.now())
+    visible = visible_entries(snapshot, user)
     query = parse(text)
     completions: list[str] = []
     last_clause = query.clauses[-1] if query.clauses else None
     if last_clause and not last_clause.negated and not text[-1:].isspace():
         last = last_clause.alternatives[-1]
         if not last.is_phrase:
-            completions = get_backend().completions(last.words[-1])
+            completions = _completions(backend, last.words[-1], visible)
     if completions:
         alternatives = [Term((word,)) for word in completions]
         query = Query([*query.clauses[:-1], Clause(alternatives)])
-    results = search(query.text(), user=user, per_page=limit) if query.positive else None
+    results = None
+    if query.positive:
+        results = _search(query.text(), query, snapshot, visible, per_page=limit)
     return {
         "query": text,
         "completions": completions,

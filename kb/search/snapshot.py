@@ -13,6 +13,7 @@ scheduled item falls due; reading the version is one tiny query per search.
 import functools
 import threading
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -59,8 +60,14 @@ class Snapshot:
         """Sort key: strongest evidence, then newest (the order of ``strongest``)."""
         return (-self.evidence.get(pk, 0), -self.published.get(pk, 0.0), -pk)
 
-    def visible_to(self, user_id: int | None) -> int:
-        return self.public | self.by_owner.get(user_id, 0) if user_id else self.public
+    def visible_to(self, user_id: int | None, all_of_types: Iterable[str] = ()) -> int:
+        """Public entries, the user's own, and every entry of ``all_of_types`` (those an
+        editor may publish)."""
+        visible = self.public | self.by_owner.get(user_id, 0) if user_id else self.public
+        for doc_type in all_of_types:
+            facet = self.facets.get("type", {}).get(doc_type)
+            visible |= facet.bits if facet else 0
+        return visible
 
     def filter_bits(self, filters: dict[str, str]) -> int | None:
         """Entries having every filter's value; None when there is no filter."""

@@ -97,6 +97,19 @@ class SearchBackend:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
+    def _ids_of_each(self, sql: str, params: list[str]) -> list[list[int]]:
+        """The ids ``sql`` (a SELECT of ids, one parameter) selects for each parameter, in
+        one statement."""
+        if not params:
+            return []
+        union = " UNION ALL ".join(
+            f"SELECT {part}, found.* FROM ({sql}) found" for part in range(len(params))
+        )
+        ids: list[list[int]] = [[] for _ in params]
+        for part, pk in self._rows(union, params):
+            ids[part].append(pk)
+        return ids
+
     # --- full text --------------------------------------------------------------------
     # Whether a body-only match gets a score of its own; if not, all score alike.
     scores_body = True
@@ -104,6 +117,12 @@ class SearchBackend:
     def match(self, query: Query) -> int:
         """The bit set of the entries matching ``query``'s positive clauses and none of its
         negative ones. Needs a positive clause."""
+        raise NotImplementedError
+
+    def word_samples(self, words: list[str], size: int) -> list[list[int]]:
+        """Up to ``size`` ids of the entries a search for each of ``words`` alone finds, in
+        one statement: enough to tell, nearly always, whether a word may be offered to
+        someone (see service.visible_words). All of them when there are fewer."""
         raise NotImplementedError
 
     def field_matches(self, query: Query, fields: str) -> int:
@@ -170,13 +189,14 @@ class SearchBackend:
     def known_words(self, words: list[str]) -> set[str]:
         return set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
 
-    def completions(self, prefix: str, limit: int = 5) -> list[str]:
-        """Indexed words starting with ``prefix``, most common first (uses the unique index)."""
+    def completions(self, prefix: str, limit: int = 5, offset: int = 0) -> list[str]:
+        """Indexed words starting with ``prefix``, most common first (uses the unique index),
+        whoever's entries hold them."""
         if not prefix:
             return []
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         return list(
             SearchWord.objects.filter(word__gte=prefix, word__lt=upper)
             .order_by("-doc_count", "word")
-            .values_list("word", flat=True)[:limit]
+            .values_list("word", flat=True)[offset : offset + limit]
         )

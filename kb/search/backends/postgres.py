@@ -237,6 +237,11 @@ class PostgresBackend(SearchBackend):
         sql = f"SELECT entry_id FROM {VECTORS}, {QUERY} WHERE document @@ q"
         return self._bits(sql, [websearch_text(query)])
 
+    def word_samples(self, words: list[str], size: int) -> list[list[int]]:
+        # GIN gives a bitmap of every match, but the heap is visited only for ``size`` rows.
+        sql = f"SELECT entry_id FROM {VECTORS}, {QUERY} WHERE document @@ q LIMIT {int(size)}"
+        return self._ids_of_each(sql, [_websearch_term(Term((word,))) for word in words])
+
     def field_matches(self, query: Query, fields: str) -> int:
         sql = f"SELECT entry_id FROM {VECTORS}, {QUERY} WHERE {FIELD_VECTOR[fields]} @@ q"
         return self._bits(sql, [websearch_text(any_word(query))])

@@ -25,8 +25,13 @@ class Command(BaseCommand):
         parser.add_argument("--docs", type=int, default=100_000)
         parser.add_argument("--rounds", type=int, default=3, help="Timed runs of each query.")
         parser.add_argument("--reuse", action="store_true", help="Keep an existing corpus.")
+        parser.add_argument(
+            "--suggest-only", action="store_true", help="Time search-as-you-type alone."
+        )
 
-    def handle(self, *args, docs: int, rounds: int, reuse: bool, **options) -> None:
+    def handle(
+        self, *args, docs: int, rounds: int, reuse: bool, suggest_only: bool, **options
+    ) -> None:
         name = str(settings.DATABASES["default"]["NAME"])
         if "bench" not in name:
             raise CommandError(f"Refusing to write a benchmark corpus into {name!r}.")
@@ -51,6 +56,11 @@ class Command(BaseCommand):
         user, _ = get_user_model().objects.get_or_create(username="bench-reader")
         client = Client()
         client.force_login(user)
+        if not suggest_only:
+            self._search_table(vendor, client, rounds)
+        self._suggest_table(vendor, client, rounds)
+
+    def _search_table(self, vendor: str, client: Client, rounds: int) -> None:
         ours, naive = benchmark.run(client, rounds=rounds)
         header = f"{'query class':<14}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'queries':>9}"
         header += f"{'naive p50':>11}{'naive p95':>11}{'speed-up':>10}"
@@ -62,6 +72,21 @@ class Command(BaseCommand):
             all_naive.samples += baseline.samples
             self.stdout.write(self._line(timing, baseline))
         self.stdout.write(self._line(all_ours, all_naive))
+
+    def _suggest_table(self, vendor: str, client: Client, rounds: int) -> None:
+        suggestions = benchmark.run_suggest(client, rounds=rounds)
+        header = f"{'typed':<14}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'queries':>9}"
+        self.stdout.write(f"\n{vendor}: search-as-you-type (completions, titles)\n{header}")
+        every = benchmark.Timing("all")
+        for timing in suggestions:
+            every.samples += timing.samples
+            every.queries += timing.queries
+            self.stdout.write(self._suggest_line(timing))
+        self.stdout.write(self._suggest_line(every))
+
+    def _suggest_line(self, timing: "benchmark.Timing") -> str:
+        name, n, p50, p95, worst, queries = timing.row()
+        return f"{name:<14}{n:>5}{p50:>9.1f}{p95:>9.1f}{worst:>9.1f}{queries:>9.1f}"
 
     def _line(self, timing: "benchmark.Timing", baseline: "benchmark.Timing") -> str:
         name, n, p50, p95, worst, queries = timing.row()
