@@ -1,0 +1,121 @@
+"""The pages people use most, in a real browser at a 390 px phone and a desktop, in light and
+dark: axe-core finds no accessibility violation and nothing scrolls sideways.
+
+Covers what tags of any script, the feed address reset and form errors added to those
+pages; axe-core comes from axe-playwright-python (no download at test time).
+"""
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from kb.core.models import Status
+from tests.factories import ArticleFactory, ResearchLinkFactory
+
+if TYPE_CHECKING:  # Playwright is imported only once the browser fixture found it
+    from playwright.sync_api import Browser, Page
+
+pytestmark = [
+    pytest.mark.browser,
+    # The live server needs committed data; serialized_rollback restores the role groups.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+VIEWPORTS = [(390, 844), (1280, 900)]
+SCHEMES = ["light", "dark"]
+DUPLICATE_URL = "https://research.example.org/hidden-draft"
+
+
+@pytest.fixture
+def content(advocate: AbstractUser, other_advocate: AbstractUser) -> dict[str, str]:
+    """Published items carrying tags in several scripts, an advocate with such expertise,
+    and someone else's draft research link whose address the advocate will try to add."""
+    article = ArticleFactory(
+        author=advocate,
+        title="Posting in every language",
+        status=Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    article.tags.add("café", "日本語", "!!!", "Zürich")
+    advocate.advocate_profile.expertise.add("naïve café", "🎉")
+    ResearchLinkFactory(
+        added_by=other_advocate, url=DUPLICATE_URL, status=Status.DRAFT, published_at=None
+    )
+    return {"article": article.get_absolute_url()}
+
+
+@pytest.fixture(params=[(size, scheme) for size in VIEWPORTS for scheme in SCHEMES], ids=str)
+def page(
+    request, browser: "Browser", live_server, client: Client, advocate: AbstractUser
+) -> Iterator["Page"]:
+    """A tab signed in as the advocate, at one viewport and colour scheme."""
+    (width, height), scheme = request.param
+    client.force_login(advocate)
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": width, "height": height},
+        color_scheme=scheme,
+    )
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def _problems(page: "Page") -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    found = [f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}" for v in violations]
+    if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+        found.append("the page scrolls sideways")
+    return found
+
+
+def test_the_main_pages_have_no_accessibility_violations(
+    page: "Page", content: dict[str, str]
+) -> None:
+    paths = [
+        reverse("home"),
+        reverse("tag_list"),
+        reverse("tag_detail", args=["café"]),
+        reverse("articles:list"),
+        content["article"],
+        reverse("advocates:list"),
+        reverse("research:list"),
+        reverse("search:results") + "?q=language",
+    ]
+    problems = {}
+    for path in paths:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        if found := _problems(page):
+            problems[path] = found
+    assert problems == {}
+
+
+def test_a_form_with_errors_has_no_accessibility_violations_and_keeps_the_text(
+    page: "Page", content: dict[str, str]
+) -> None:
+    page.goto(reverse("research:create"))
+    page.fill("#id_url", DUPLICATE_URL)
+    page.fill("#id_title", "My typed title")
+    page.locator("form.edit-form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert "already in the KB" in page.content()
+    assert page.input_value("#id_title") == "My typed title"
+    assert _problems(page) == []
