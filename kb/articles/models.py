@@ -8,6 +8,7 @@ from kb.casestudies.models import CaseStudy
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, Status
+from kb.core.registry import ContentKind
 from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
 from kb.research.models import ResearchLink
 
@@ -18,6 +19,19 @@ class Article(Searchable, Content):
         "title", "summary", "body", "tags", "related_case_studies", "related_research",
     ]  # fmt: skip
     SEARCH_TYPE = ("article", "Article")
+    KIND = ContentKind(
+        label="Article",
+        label_plural="Articles",
+        list_url="articles:list",
+        create_url="articles:create",
+        add_label="Write an article",
+        card_template="articles/_card.html",
+        home_item_template="articles/_home_item.html",
+        order=30,
+        commentable=True,
+        illustrated=True,
+    )
+    CARD_SELECT = ("author",)
 
     summary = models.TextField(max_length=1_000, help_text="One or two sentences for cards.")
     body = models.TextField(max_length=100_000, help_text="Markdown.")

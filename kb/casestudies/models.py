@@ -10,6 +10,7 @@ from django.db import models
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, Status
+from kb.core.registry import ContentKind
 from kb.core.search import Facet, Searchable, SearchDocument, search_prefetch, tag_facets
 from kb.platforms.models import Platform, platform_facets
 
@@ -46,6 +47,22 @@ class CaseStudy(Searchable, Content):
         "challenge", "approach", "outcome", "source_url", "publisher", "tags", "metrics",
     ]  # fmt: skip
     SEARCH_TYPE = ("casestudy", "Case study")
+    KIND = ContentKind(
+        label="Case study",
+        label_plural="Case studies",
+        list_url="casestudies:list",
+        create_url="casestudies:create",
+        add_label="Submit a case study",
+        card_template="casestudies/_card.html",
+        home_item_template="casestudies/_home_item.html",
+        order=10,
+        commentable=True,
+        illustrated=True,
+        facet_labels={
+            "evidence": tuple((str(value), label) for value, label in EvidenceLevel.choices)
+        },
+    )
+    CARD_PREFETCH = ("platforms",)
 
     organisation = models.CharField(max_length=200)
     sector = models.CharField(max_length=20, choices=Sector, db_index=True)

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 
-from kb.comments.models import Comment
+from kb.comments.models import Comment, commentable_types
 
 ADMIN_HIDE_REASON = "Hidden from the admin"
 
@@ -34,6 +34,11 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     actions = ["hide", "unhide"]
     list_per_page = 50
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "content_type":
+            kwargs["queryset"] = db_field.remote_field.model.objects.filter(commentable_types())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # One query per kind of item for the "on" column, not one per row.

@@ -1,15 +1,14 @@
-"""Comments on articles and case studies: one level of replies, author edits, editor moderation.
+"""Comments on content: one level of replies, author edits, editor moderation.
 
-A comment points at its item through a generic relation, so any content type can be made
-commentable by adding it to COMMENTABLE (and a ``GenericRelation`` on the model, which
-deletes its comments with it and lets lists count them). The app names the models it
-serves by label rather than importing them, so content apps may depend on it, not the
-other way round.
+A comment points at its item through a generic relation, so a kind of content is made
+commentable by its declaration (``ContentKind(commentable=True)``, see kb.core.registry)
+and a ``GenericRelation`` to Comment on the model, which deletes its comments with it and
+lets lists count them. The app finds the models it serves through the registry rather
+than importing them, so content apps may depend on it, not the other way round.
 """
 
 from datetime import timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -22,23 +21,35 @@ from django.utils.text import Truncator
 
 from kb.core.models import AboutItemQuerySet, Content
 from kb.core.permissions import AnyUser, can_publish
+from kb.core.registry import kind_for, kinds_where
 
 MAX_BODY = 5_000
 
-# The kinds of item a comment may address in a URL, and the models they stand for.
-COMMENTABLE = {"article": "articles.Article", "casestudy": "casestudies.CaseStudy"}
+
+def commentable_models() -> dict[str, type[Content]]:
+    """The kinds of item a comment may address in a URL ("article"), and their models."""
+    return {model._meta.model_name: model for model, _ in kinds_where("commentable")}
 
 
 def commentable_model(kind: str) -> type[Content] | None:
-    """The model of an allow-listed kind ("article"), or None for anything else."""
-    label = COMMENTABLE.get(kind)
-    return apps.get_model(label) if label else None
+    """The model of a commentable kind ("article"), or None for anything else."""
+    return commentable_models().get(kind)
 
 
 def kind_of(item: Content) -> str:
     """The URL kind of a commentable item (the inverse of ``commentable_model``)."""
-    label = item._meta.label
-    return next(kind for kind, model_label in COMMENTABLE.items() if model_label == label)
+    declaration = kind_for(item)
+    if declaration is None or not declaration.commentable:
+        raise ValueError(f"{item._meta.label} takes no comments.")
+    return item._meta.model_name
+
+
+def commentable_types() -> Q:
+    """The content types a comment may be on, for choosing one (the admin)."""
+    commentable = Q(pk__in=[])
+    for model in commentable_models().values():
+        commentable |= Q(app_label=model._meta.app_label, model=model._meta.model_name)
+    return commentable
 
 
 def _target_type_filter(model: type[models.Model], prefix: str = "") -> Q:
@@ -80,8 +91,8 @@ class Comment(models.Model):
         ContentType,
         on_delete=models.CASCADE,
         related_name="+",
-        limit_choices_to=Q(app_label="articles", model="article")
-        | Q(app_label="casestudies", model="casestudy"),
+        # Which types are commentable is the registry's to say, at run time; a frozen
+        # list here would need a migration for every new kind.
     )
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")

@@ -1,9 +1,25 @@
-"""Template context every page needs: the site name and what the user may create."""
+"""Template context every page needs: the site name, the kinds of content and what the user
+may create."""
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
+
+from kb.core.permissions import perm_name
+from kb.core.registry import ContentKind, kinds
+
+
+@dataclass(frozen=True)
+class NavKind:
+    """One kind of content in the navigation: its declaration and what the user may do."""
+
+    kind: ContentKind
+    model_name: str
+    namespace: str  # of its URLs, to mark the current section
+    may_add: bool
 
 
 def site(request: HttpRequest) -> dict:
@@ -11,13 +27,23 @@ def site(request: HttpRequest) -> dict:
     # has no user, and its 400 page must still render.
     user = request.user if hasattr(request, "user") else AnonymousUser()
 
-    def nav() -> dict[str, bool]:
+    def nav() -> dict:
         # Evaluated only when a template reads it; one cached permission lookup per request.
         perms = user.get_all_permissions() if user.is_active else set()
+        content = [
+            NavKind(
+                kind=kind,
+                model_name=model._meta.model_name,
+                namespace=kind.list_url.partition(":")[0],
+                may_add=user.is_superuser or perm_name(model, "add") in perms,
+            )
+            for model, kind in kinds()
+        ]
         return {
-            "can_write_article": user.is_superuser or "articles.add_article" in perms,
-            "can_add_case_study": user.is_superuser or "casestudies.add_casestudy" in perms,
-            "can_add_research": user.is_superuser or "research.add_researchlink" in perms,
+            # Every signed-in user may read what is published, so every kind is listed.
+            "kinds": content,
+            "addable": [entry for entry in content if entry.may_add],
+            "can_add": {entry.model_name: entry.may_add for entry in content},
             "can_review": user.is_superuser
             or any(perm.split(".")[1].startswith("publish_") for perm in perms),
             "is_staff": user.is_staff,

@@ -7,9 +7,11 @@ uploads, roles and search read these declarations through ``kinds()``, so adding
 of content is one app with one declaration, not edits across the other apps.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.db import models
 
 from kb.core.permissions import ADVOCATE
 
@@ -38,6 +40,12 @@ class ContentKind:
     on_home: bool = True  # its newest items and count on the home page
     in_feed: bool = True  # in each user's private Atom feed
     on_topic_pages: bool = True  # listed on the page of each of its tags
+    # One line of the home page's "New …" list; gets the item as ``item``.
+    home_item_template: str = "includes/compact_item.html"
+    home_limit: int = 5  # newest items listed on the home page
+    # Labels of the values of search facets this kind fills in (beyond tags, years and
+    # departments, which label themselves): {"evidence": (("1", "Anecdote"), …)}.
+    facet_labels: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
 def kinds() -> list[tuple[type, ContentKind]]:
@@ -50,3 +58,21 @@ def kinds() -> list[tuple[type, ContentKind]]:
         if issubclass(model, Content) and getattr(model, "KIND", None) is not None
     ]
     return sorted(found, key=lambda pair: (pair[1].order, pair[1].label))
+
+
+def kinds_where(feature: str) -> list[tuple[type, ContentKind]]:
+    """The kinds that take part in one shared feature ("commentable", "in_feed", …)."""
+    return [(model, kind) for model, kind in kinds() if getattr(kind, feature)]
+
+
+def kind_for(model: type[models.Model] | models.Model) -> ContentKind | None:
+    """The declaration of a content model (or of an item's model), if it made one."""
+    return getattr(model, "KIND", None)
+
+
+def facet_labels(name: str) -> list[tuple[str, str]]:
+    """The labelled values of one search facet, as every kind declares them, in order."""
+    labels: dict[str, str] = {}
+    for _, kind in kinds():
+        labels.update(kind.facet_labels.get(name, ()))
+    return list(labels.items())

@@ -23,11 +23,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_POST, require_safe
 
-from kb.articles.models import Article
-from kb.casestudies.models import CaseStudy
 from kb.core.markdown import render_markdown_text
+from kb.core.registry import kind_for, kinds_where
 from kb.home.models import FeedKey
-from kb.research.models import ResearchLink
 
 FEED_ITEMS = 30
 FEED_SUMMARY_CHARS = 1_000
@@ -78,14 +76,11 @@ def feed_reset(request: HttpRequest) -> HttpResponse:
 
 
 def _latest() -> list:
-    """The newest published items of every type, newest first (three queries, plus tags)."""
-    sets = [
-        CaseStudy.objects.published().prefetch_related("tags"),
-        ResearchLink.objects.published().prefetch_related("tags"),
-        Article.objects.published().select_related("author").prefetch_related("tags"),
-    ]
+    """The newest published items of every kind in the feed, newest first (a query or
+    two per kind, whatever the number of items)."""
     items = chain.from_iterable(
-        queryset.order_by("-published_at")[:FEED_ITEMS] for queryset in sets
+        model.objects.published().for_cards().order_by("-published_at")[:FEED_ITEMS]
+        for model, _ in kinds_where("in_feed")
     )
     return sorted(items, key=lambda item: item.published_at, reverse=True)[:FEED_ITEMS]
 
@@ -105,7 +100,7 @@ def _description(item) -> str:
     Escaping after the cut is what makes it safe: a cut through markup that was merely
     filtered could leave half a tag for a feed reader to complete.
     """
-    text = render_markdown_text(getattr(item, "summary", None) or getattr(item, "key_finding", ""))
+    text = render_markdown_text(getattr(item, item.SUMMARY_FIELD, ""))
     if len(text) > FEED_SUMMARY_CHARS:
         text = text[: FEED_SUMMARY_CHARS - 1].rstrip() + "…"
     return escape(_xml_text(text))
@@ -119,14 +114,14 @@ def latest_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = Atom1Feed(
         title=f"New in {settings.SITE_NAME}",
         link=f"{site}/",
-        description="Case studies, research and articles as they are published.",
+        description="What is published in the KB, as it is published.",
         feed_url=f"{site}{request.path}",
         language="en",
     )
     for item in _latest():
         author = getattr(item, "author", None)
         feed.add_item(
-            title=_xml_text(f"{item._meta.verbose_name.capitalize()}: {item.title}"),
+            title=_xml_text(f"{kind_for(item).label}: {item.title}"),
             link=f"{site}{item.get_absolute_url()}",
             description=_description(item),
             unique_id=f"{site}{item.get_absolute_url()}",

@@ -1,39 +1,48 @@
-"""Home and tag pages: every content type, brought together."""
+"""Home and tag pages: every kind of content that asks to be there, brought together."""
+
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
 from kb.advocates.models import AdvocateProfile
-from kb.articles.models import Article
-from kb.casestudies.models import CaseStudy
 from kb.comments.models import with_comment_counts
+from kb.core.registry import ContentKind, kinds_where
 from kb.home.feeds import feed_url
-from kb.research.models import ResearchLink
 
-NEWEST = 5
+FEATURED = 3
 TAG_PAGE_SECTION = 12
 POPULAR_TAGS = 24
 
 
-def _published_sets() -> list[tuple[type, "object"]]:
-    return [
-        (CaseStudy, CaseStudy.objects.published()),
-        (ResearchLink, ResearchLink.objects.published()),
-        (Article, Article.objects.published()),
-    ]
+@dataclass
+class Section:
+    """One kind of content on a page: its declaration, some of its items and how many."""
+
+    kind: ContentKind
+    model_name: str
+    items: list
+    count: int
+    featured: list
+
+
+def _cards(kind: ContentKind, published: QuerySet) -> QuerySet:
+    cards = published.for_cards()
+    return with_comment_counts(cards) if kind.commentable else cards
 
 
 def popular_tags(limit: int = POPULAR_TAGS) -> list[Tag]:
     """Tags by how much published content carries them (drafts don't leak their topics)."""
-    types = ContentType.objects.get_for_models(*(model for model, _ in _published_sets()))
+    models = [model for model, _ in kinds_where("on_topic_pages")]
+    types = ContentType.objects.get_for_models(*models)
     published = Q()
-    for model, queryset in _published_sets():
+    for model in models:
         published |= Q(
             taggit_taggeditem_items__content_type=types[model],
-            taggit_taggeditem_items__object_id__in=queryset.values("pk"),
+            taggit_taggeditem_items__object_id__in=model.objects.published().values("pk"),
         )
     return list(
         Tag.objects.annotate(uses=Count("taggit_taggeditem_items", filter=published))
@@ -43,47 +52,47 @@ def popular_tags(limit: int = POPULAR_TAGS) -> list[Tag]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    case_studies = CaseStudy.objects.published().prefetch_related("tags", "platforms")
-    research = ResearchLink.objects.published().prefetch_related("tags")
-    articles = Article.objects.published().select_related("author").prefetch_related("tags")
+    sections = []
+    for model, kind in kinds_where("on_home"):
+        published = model.objects.published()
+        sections.append(
+            Section(
+                kind=kind,
+                model_name=model._meta.model_name,
+                items=list(published.for_cards()[: kind.home_limit]),
+                count=published.count(),
+                featured=list(_cards(kind, published.filter(featured=True))[:FEATURED]),
+            )
+        )
     context = {
-        "featured_case_studies": with_comment_counts(case_studies.filter(featured=True))[:3],
-        "featured_research": research.filter(featured=True)[:3],
-        "featured_articles": with_comment_counts(articles.filter(featured=True))[:3],
-        "newest_case_studies": case_studies[:NEWEST],
-        "newest_research": research[:NEWEST],
-        "newest_articles": articles[:NEWEST],
+        "sections": sections,
+        "any_featured": any(section.featured for section in sections),
         "feed_url": feed_url(request.user),
-        "counts": {
-            "case_studies": CaseStudy.objects.published().count(),
-            "research": ResearchLink.objects.published().count(),
-            "articles": Article.objects.published().count(),
-            "advocates": AdvocateProfile.objects.listed().count(),
-        },
+        "advocate_count": AdvocateProfile.objects.listed().count(),
         "popular_tags": popular_tags(),
     }
     return render(request, "home/home.html", context)
 
 
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Everything published with one tag, a section per type, each linking to its full list."""
+    """Everything published with one tag, a section per kind, each linking to its full list."""
     tag = get_object_or_404(Tag, slug=slug)
-    case_studies = CaseStudy.objects.published().filter(tags=tag)
-    research = ResearchLink.objects.published().filter(tags=tag)
-    articles = Article.objects.published().filter(tags=tag)
+    sections = []
+    for model, kind in kinds_where("on_topic_pages"):
+        tagged = model.objects.published().filter(tags=tag)
+        sections.append(
+            Section(
+                kind=kind,
+                model_name=model._meta.model_name,
+                items=list(_cards(kind, tagged)[:TAG_PAGE_SECTION]),
+                count=tagged.count(),
+                featured=[],
+            )
+        )
     advocates = AdvocateProfile.objects.listed().filter(expertise=tag)
     context = {
         "tag": tag,
-        "case_studies": with_comment_counts(case_studies.prefetch_related("tags", "platforms"))[
-            :TAG_PAGE_SECTION
-        ],
-        "case_study_count": case_studies.count(),
-        "research": research.prefetch_related("tags")[:TAG_PAGE_SECTION],
-        "research_count": research.count(),
-        "articles": with_comment_counts(articles.select_related("author").prefetch_related("tags"))[
-            :TAG_PAGE_SECTION
-        ],
-        "article_count": articles.count(),
+        "sections": [section for section in sections if section.count],
         "advocates": advocates.for_cards()[:TAG_PAGE_SECTION],
         "advocate_count": advocates.count(),
     }

@@ -8,6 +8,7 @@ from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, Status
 from kb.core.permissions import AnyUser
+from kb.core.registry import ContentKind
 from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
 from kb.research.urls_normalize import normalize_url
 
@@ -30,6 +31,18 @@ class ResearchLink(Searchable, Content):
         "url", "title", "publisher", "authors", "publication_date", "kind", "key_finding", "tags",
     ]  # fmt: skip
     SEARCH_TYPE = ("research", "Research")
+    KIND = ContentKind(
+        label="Research link",
+        label_plural="Research",
+        list_url="research:list",
+        create_url="research:create",
+        add_label="Add research",
+        card_template="research/_card.html",
+        home_item_template="research/_home_item.html",
+        order=20,
+        illustrated=True,
+    )
+    SUMMARY_FIELD = "key_finding"
 
     url = models.URLField("URL", max_length=500)
     normalized_url = models.CharField(max_length=500, unique=True, editable=False)

@@ -2,8 +2,12 @@
 
 from django import forms
 
-from kb.casestudies.models import EvidenceLevel
+from kb.core.registry import facet_labels
 from kb.search.service import FACETS, type_labels
+
+
+def evidence_levels() -> list[tuple[str, str]]:
+    return facet_labels("evidence")
 
 
 class SearchForm(forms.Form):
@@ -14,7 +18,7 @@ class SearchForm(forms.Form):
     platform = forms.SlugField(required=False, max_length=80)
     department = forms.SlugField(required=False, max_length=120)
     evidence = forms.TypedChoiceField(
-        required=False, choices=EvidenceLevel.choices, coerce=str, label="Evidence level"
+        required=False, choices=evidence_levels, coerce=str, label="Evidence level"
     )
     year = forms.IntegerField(required=False, min_value=1900, max_value=2100)
     sort = forms.ChoiceField(

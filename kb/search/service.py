@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.utils import timezone
 
-from kb.casestudies.models import EvidenceLevel
 from kb.core.permissions import AnyUser, can_publish
+from kb.core.registry import facet_labels
 from kb.search import snapshot as snapshots
 from kb.search.backends import get_backend
 from kb.search.backends.base import SearchBackend
@@ -78,10 +78,7 @@ class SearchResults:
 
 
 def _facet_counts(snapshot: snapshots.Snapshot, hits: int) -> dict[str, list[FacetCount]]:
-    labels = {
-        "type": dict(type_labels()),
-        "evidence": {str(value): label for value, label in EvidenceLevel.choices},
-    }
+    labels = {"type": dict(type_labels()), "evidence": dict(facet_labels("evidence"))}
     facets = {}
     for name, values in snapshot.count(hits).items():
         names = labels.get(name, {})

@@ -11,19 +11,15 @@ from django.http import FileResponse, Http404, HttpRequest, JsonResponse
 from django.views.decorators.http import require_POST, require_safe
 
 from kb.advocates.models import AdvocateProfile
-from kb.articles.models import Article
-from kb.casestudies.models import CaseStudy
 from kb.core.permissions import AnyUser, can_add
-from kb.research.models import ResearchLink
+from kb.core.registry import kinds_where
 from kb.uploads.forms import ImageUploadForm
 from kb.uploads.models import CONTENT_TYPES, EXTENSIONS, Image, ImageFormat
 
-# Whoever may write one of these has a Markdown field to illustrate.
-ILLUSTRATED_MODELS = (Article, CaseStudy, ResearchLink)
-
 
 def can_upload_images(user: AnyUser) -> bool:
-    return any(can_add(user, model) for model in ILLUSTRATED_MODELS)
+    """Whoever may write an illustrated kind of content has a Markdown field to illustrate."""
+    return any(can_add(user, model) for model, _ in kinds_where("illustrated"))
 
 
 @require_POST

@@ -69,11 +69,11 @@ def test_home_shows_the_five_newest_published_items_of_each_type(reader_client: 
     ArticleFactory(title="Newest article")
     ArticleFactory(title="Unpublished article", **DRAFT)
     response = reader_client.get(reverse("home"))
-    newest = section(response, "new-cs")
+    newest = section(response, "new-casestudy")
     assert all(f"Story {n} days old" in newest for n in range(5))
     assert "Story 5 days old" not in newest
-    assert "Newest research" in section(response, "new-research")
-    assert "Newest article" in section(response, "new-articles")
+    assert "Newest research" in section(response, "new-researchlink")
+    assert "Newest article" in section(response, "new-article")
     assertNotContains(response, "Unpublished article")
 
 

@@ -6,6 +6,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from kb.core.markdown import render_markdown, render_markdown_lite
+from kb.core.registry import kind_for
 
 register = template.Library()
 
@@ -46,8 +47,10 @@ def kind(obj) -> str:
 
 @register.filter
 def type_name(obj) -> str:
-    """What kind of item this is, for people: "Case study", "Research link"."""
-    return str(obj._meta.verbose_name).capitalize()
+    """What kind of item this is, for people: "Case study", "Research link" (the label its
+    kind declares; the model's verbose name for anything else)."""
+    declared = kind_for(obj)
+    return declared.label if declared else str(obj._meta.verbose_name).capitalize()
 
 
 @register.filter

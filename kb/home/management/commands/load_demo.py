@@ -1,15 +1,15 @@
 """Load the demo content once, and print the demo sign-ins.
 
-`make run` calls this on every start; it loads fixtures/demo.json only into an empty KB, so
-a demo that someone has edited is never overwritten (use --force to reload it).
+`make run` calls this on every start; it loads the "demo" fixtures only into an empty KB, so
+a demo that someone has edited is never overwritten (use --force to reload it). Those are
+fixtures/demo.json and, as loaddata finds them, every app's own fixtures/demo.json: an app
+brings its demo content with it.
 """
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from kb.articles.models import Article
-from kb.casestudies.models import CaseStudy
-from kb.research.models import ResearchLink
+from kb.core.registry import kinds
 
 # Demo only: these accounts exist solely in the demo fixture, never in production data.
 DEMO_LOGINS = [
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="Reload even if not empty.")
 
     def handle(self, *args, force: bool = False, **options) -> None:
-        has_content = any(model.objects.exists() for model in (CaseStudy, ResearchLink, Article))
+        has_content = any(model.objects.exists() for model, _ in kinds())
         if has_content and not force:
             self.stdout.write("The KB already has content; demo data not reloaded.")
         else:
