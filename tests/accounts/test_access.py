@@ -9,10 +9,11 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertRedirects
 
-from kb.accounts.roles import ROLE_PERMS
+from kb.accounts.roles import ROLE_PERMS, kind_role_perms
 from kb.articles.models import Article
 from kb.casestudies.models import CaseStudy
 from kb.core.permissions import ADVOCATE, EDITOR, READER
+from kb.core.registry import kinds
 from kb.research.models import ResearchLink
 from tests.factories import (
     AdvocateProfileFactory,
@@ -180,13 +181,16 @@ def test_a_wrong_old_password_does_not_change_the_password(reader_client: Client
 
 
 @pytest.mark.parametrize("role", [READER, ADVOCATE, EDITOR])
-def test_each_role_group_holds_exactly_the_permissions_in_roles_py(db, role: str) -> None:
+def test_each_role_group_holds_exactly_the_permissions_in_roles_py_and_on_every_kind(
+    db, role: str
+) -> None:
     group = Group.objects.get(name=role)
     granted = {
         f"{perm.content_type.app_label}.{perm.codename}"
         for perm in group.permissions.select_related("content_type")
     }
-    assert granted == set(ROLE_PERMS[role])
+    on_kinds = {perm for model, kind in kinds() for perm in kind_role_perms(model, kind)[role]}
+    assert granted == set(ROLE_PERMS[role]) | on_kinds
 
 
 def test_a_reader_may_not_add_or_publish_anything(reader) -> None:

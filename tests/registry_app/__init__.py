@@ -1,0 +1,1 @@
+"""A kind of content that exists only in the tests: findings, declared as a new app would."""

@@ -1,0 +1,54 @@
+"""Findings: a minimal content model declaring its kind, and nothing registered elsewhere."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+
+from kb.core.links import slug_url
+from kb.core.markdown import markdown_to_text
+from kb.core.models import Content, Status
+from kb.core.registry import ContentKind
+from kb.core.search import Searchable, SearchDocument, tag_facets
+
+
+class Finding(Searchable, Content):
+    OWNER_FIELD = "owner"
+    REVISION_FIELDS = ["title", "summary", "tags"]
+    SEARCH_TYPE = ("finding", "Finding")
+    KIND = ContentKind(
+        label="Finding",
+        label_plural="Findings",
+        list_url="findings:list",
+        create_url="findings:create",
+        add_label="Record a finding",
+        card_template="registry_app/_card.html",
+        commentable=True,
+        illustrated=True,
+        facet_labels={"evidence": (("6", "Replicated finding"),)},
+    )
+
+    summary = models.TextField(max_length=2_000)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="findings"
+    )
+    comments = GenericRelation("comments.Comment")
+
+    class Meta(Content.Meta):
+        permissions = [("publish_finding", "Can publish and feature findings")]
+
+    def get_absolute_url(self) -> str:
+        return slug_url("findings:detail", self.slug)
+
+    def search_document(self) -> SearchDocument:
+        tags = self.search_tags()
+        return SearchDocument(
+            title=self.title,
+            url=self.get_absolute_url(),
+            keywords=" ".join(tag.name for tag in tags),
+            summary=markdown_to_text(self.summary),
+            is_published=self.status == Status.PUBLISHED,
+            published_at=self.published_at,
+            owner_id=self.owner_id,
+            evidence_level=6,
+            facets=tag_facets(tags),
+        )
