@@ -26,6 +26,7 @@ from tests.factories import (
     PlatformFactory,
     ResearchLinkFactory,
 )
+from tests.registry_app.factories import FindingFactory
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 # Rows the site itself writes (logs, uploads): the admin shows them but does not add them.
@@ -56,6 +57,7 @@ def one_of_each(admin_user) -> dict[str, Model]:
         "casestudies.CaseStudy": case_study,
         "research.ResearchLink": ResearchLinkFactory(tags=["video"]),
         "articles.Article": article,
+        "registry_app.Finding": FindingFactory(tags=["video"]),
         "comments.Comment": CommentFactory(target=article, body="Useful, thanks"),
         "notifications.Notification": NotificationFactory(target=article),
         "uploads.Image": Image.objects.create(

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
 from kb.articles.models import Article
-from kb.revisions.admin import RevisionedContentAdmin
+from kb.content.admin import ContentAdmin
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionedContentAdmin):
+class ArticleAdmin(ContentAdmin):
     list_display = ["title", "author", "status", "featured", "published_at", "updated_at"]
     list_filter = ["status", "featured", "author", "tags"]
     search_fields = ["title", "summary", "body", "author__username", "author__last_name"]

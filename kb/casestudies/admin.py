@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from kb.casestudies.models import CaseStudy, Metric
-from kb.revisions.admin import RevisionedContentAdmin
+from kb.content.admin import ContentAdmin
 
 
 class MetricInline(admin.TabularInline):
@@ -19,7 +19,7 @@ class MetricInline(admin.TabularInline):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(RevisionedContentAdmin):
+class CaseStudyAdmin(ContentAdmin):
     list_display = [
         "title", "organisation", "sector", "year", "evidence_level", "status", "featured",
         "published_at", "created_by",

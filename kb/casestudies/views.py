@@ -8,9 +8,9 @@ from kb.casestudies.forms import CaseStudyForm, MetricFormSet
 from kb.casestudies.models import CaseStudy
 from kb.comments.models import with_comment_counts
 from kb.comments.threads import comment_thread
+from kb.content.editing import content_form_views
 from kb.core.lists import related_by_tags, render_filtered_list
 from kb.core.views import get_viewable_or_404
-from kb.revisions.editing import content_form_views
 
 
 def case_study_list(request: HttpRequest) -> HttpResponse:

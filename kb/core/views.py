@@ -1,6 +1,6 @@
 """View helpers shared by the content apps: permission-checked lookups, and the health check.
 
-The create/edit flow lives in kb.revisions.editing, because every save is a revision.
+The create/edit flow lives in kb.content.editing, with the rest of the content lifecycle.
 """
 
 from django.contrib.auth.decorators import login_not_required

@@ -1,18 +1,18 @@
 from django.contrib import admin
 
+from kb.content.admin import ContentAdmin
 from kb.research.models import ResearchLink
-from kb.revisions.admin import RevisionedContentAdmin
 
 
 @admin.register(ResearchLink)
-class ResearchLinkAdmin(RevisionedContentAdmin):
+class ResearchLinkAdmin(ContentAdmin):
     list_display = [
         "title", "publisher", "kind", "publication_date", "status", "featured", "added_by",
     ]  # fmt: skip
     list_filter = ["status", "featured", "kind", "publication_date", "tags"]
     search_fields = ["title", "publisher", "authors", "url", "key_finding"]
     autocomplete_fields = ["added_by"]
-    readonly_fields = [*RevisionedContentAdmin.readonly_fields, "normalized_url"]
+    readonly_fields = [*ContentAdmin.readonly_fields, "normalized_url"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "url", "normalized_url", "kind"]}),
         ("Source", {"fields": ["publisher", "authors", "publication_date", "key_finding"]}),

@@ -3,12 +3,12 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kb.content.editing import content_form_views
 from kb.core.lists import related_by_tags, render_filtered_list
 from kb.core.views import get_viewable_or_404
 from kb.research.filters import ResearchLinkFilter
 from kb.research.forms import ResearchLinkForm
 from kb.research.models import ResearchLink
-from kb.revisions.editing import content_form_views
 
 
 def research_list(request: HttpRequest) -> HttpResponse:

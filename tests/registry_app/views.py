@@ -4,9 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kb.comments.threads import comment_thread
+from kb.content.editing import content_form_views
 from kb.core.forms import ContentForm
 from kb.core.views import get_viewable_or_404
-from kb.revisions.editing import content_form_views
 from tests.registry_app.models import Finding
 
 

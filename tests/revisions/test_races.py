@@ -21,8 +21,8 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from kb.articles.models import Article
+from kb.content import editing
 from kb.core.models import Status
-from kb.revisions import editing
 from kb.workflow.models import Action, Transition
 from kb.workflow.services import content_transition
 from tests.factories import ArticleFactory
