@@ -9,7 +9,6 @@ from django.core.management.sql import emit_post_migrate_signal
 
 from kb.accounts.roles import kind_role_perms
 from kb.core.permissions import ADVOCATE, EDITOR, READER
-from kb.core.registry import ContentKind
 from tests.registry_app.models import Finding
 
 
@@ -43,17 +42,8 @@ def test_migrating_again_grants_what_is_missing_and_keeps_what_an_admin_added(db
 
 
 def test_the_add_role_decides_who_adds_a_kind() -> None:
-    kind = ContentKind(
-        label="Finding",
-        label_plural="Findings",
-        list_url="findings:list",
-        create_url="findings:create",
-        add_label="Record a finding",
-        card_template="registry_app/_card.html",
-        add_role=EDITOR,
-    )
-    perms = kind_role_perms(Finding, kind)
+    perms = kind_role_perms(Finding, replace(Finding.KIND, add_role=EDITOR))
     assert perms[READER] == perms[ADVOCATE] == ["registry_app.view_finding"]
     assert "registry_app.add_finding" in perms[EDITOR]
-    reader_adds = kind_role_perms(Finding, replace(kind, add_role=READER))
+    reader_adds = kind_role_perms(Finding, replace(Finding.KIND, add_role=READER))
     assert "registry_app.add_finding" in reader_adds[READER]
