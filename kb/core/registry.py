@@ -45,7 +45,9 @@ class ContentKind:
     home_limit: int = 5  # newest items listed on the home page
     # Labels of the values of search facets this kind fills in (beyond tags, years and
     # departments, which label themselves): {"evidence": (("1", "Anecdote"), …)}.
-    facet_labels: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    facet_labels: Mapping[str, tuple[tuple[str, str], ...]] = field(
+        default_factory=dict, hash=False
+    )
 
 
 def kinds() -> list[tuple[type, ContentKind]]:

@@ -1,6 +1,6 @@
 """Home and tag pages: every kind of content that asks to be there, brought together."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
@@ -26,7 +26,7 @@ class Section:
     model_name: str
     items: list
     count: int
-    featured: list
+    featured: list = field(default_factory=list)  # on the home page
 
 
 def _cards(kind: ContentKind, published: QuerySet) -> QuerySet:
@@ -86,7 +86,6 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 model_name=model._meta.model_name,
                 items=list(_cards(kind, tagged)[:TAG_PAGE_SECTION]),
                 count=tagged.count(),
-                featured=[],
             )
         )
     advocates = AdvocateProfile.objects.listed().filter(expertise=tag)
