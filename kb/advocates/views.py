@@ -10,11 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from kb.advocates.filters import AdvocateFilter
 from kb.advocates.forms import HandleFormSet, ProfileForm
 from kb.advocates.models import AdvocateProfile
-from kb.comments.models import with_comment_counts
+from kb.comments.models import for_cards
 from kb.core.lists import render_filtered_list
 from kb.core.permissions import ADVOCATE, EDITOR, has_role
+from kb.core.registry import kinds
 
 User = get_user_model()
+CONTRIBUTIONS = 20  # of each kind on a profile
 
 
 def advocate_list(request: HttpRequest) -> HttpResponse:
@@ -29,15 +31,16 @@ def advocate_detail(request: HttpRequest, username: str) -> HttpResponse:
         AdvocateProfile.objects.listed().for_cards().prefetch_related("handles__platform"),
         user__username=username,
     )
-    user = profile.user
-    # Contributions are fetched through each content type's own related name.
+    # What they own of every kind, as far as the viewer may see it (their drafts to them).
+    contributions = []
+    for model, kind in kinds():
+        owned = model.objects.visible_to(request.user).filter(**{model.OWNER_FIELD: profile.user})
+        items = list(for_cards(owned)[:CONTRIBUTIONS])
+        if items:
+            contributions.append((kind, items))
     context = {
         "profile": profile,
-        "articles": with_comment_counts(
-            user.articles.visible_to(request.user).prefetch_related("tags")
-        )[:20],
-        "case_studies": user.case_studies.published()[:20],
-        "research_links": user.research_links.published()[:20],
+        "contributions": contributions,
         "can_edit": profile.can_edit(request.user),
     }
     return render(request, "advocates/advocateprofile_detail.html", context)

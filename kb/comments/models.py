@@ -86,6 +86,14 @@ def with_comment_counts(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(comment_count=Coalesce(Subquery(counts), 0))
 
 
+def for_cards(queryset: QuerySet) -> QuerySet:
+    """Items of any kind with what their cards show: ``for_cards()``, and comment counts
+    where the kind takes comments."""
+    cards = queryset.for_cards()
+    declaration = kind_for(queryset.model)
+    return with_comment_counts(cards) if declaration and declaration.commentable else cards
+
+
 class Comment(models.Model):
     content_type = models.ForeignKey(
         ContentType,

@@ -3,13 +3,13 @@
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
 from kb.advocates.models import AdvocateProfile
-from kb.comments.models import with_comment_counts
+from kb.comments.models import for_cards
 from kb.core.registry import ContentKind, kinds_where
 from kb.home.feeds import feed_url
 
@@ -27,11 +27,6 @@ class Section:
     items: list
     count: int
     featured: list = field(default_factory=list)  # on the home page
-
-
-def _cards(kind: ContentKind, published: QuerySet) -> QuerySet:
-    cards = published.for_cards()
-    return with_comment_counts(cards) if kind.commentable else cards
 
 
 def popular_tags(limit: int = POPULAR_TAGS) -> list[Tag]:
@@ -61,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 model_name=model._meta.model_name,
                 items=list(published.for_cards()[: kind.home_limit]),
                 count=published.count(),
-                featured=list(_cards(kind, published.filter(featured=True))[:FEATURED]),
+                featured=list(for_cards(published.filter(featured=True))[:FEATURED]),
             )
         )
     context = {
@@ -84,7 +79,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
             Section(
                 kind=kind,
                 model_name=model._meta.model_name,
-                items=list(_cards(kind, tagged)[:TAG_PAGE_SECTION]),
+                items=list(for_cards(tagged)[:TAG_PAGE_SECTION]),
                 count=tagged.count(),
             )
         )
