@@ -1,7 +1,7 @@
 """Turning a finished experiment into a draft case study of our own organisation."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from kb.casestudies.models import CaseStudy, EvidenceLevel, Metric, Sector
@@ -24,6 +24,16 @@ def organisation_name() -> str:
 
 def organisation_sector() -> str:
     return getattr(settings, "KB_ORGANISATION_SECTOR", Sector.PUBLIC)
+
+
+def _valid_source_url(url: str) -> str:
+    """The URL if the case study's field accepts it: an intranet host without a domain
+    ("http://kb/") does not, and then the experiment's link to the case study remains."""
+    try:
+        CaseStudy._meta.get_field("source_url").run_validators(url)
+    except ValidationError:
+        return ""
+    return url
 
 
 def _summary(experiment: Experiment) -> str:
@@ -61,7 +71,7 @@ def experiment_promote(*, experiment: Experiment, user: AnyUser, source_url: str
         challenge=experiment.hypothesis,
         approach=experiment.change,
         outcome=experiment.learnings,
-        source_url=source_url,
+        source_url=_valid_source_url(source_url),
         publisher=organisation_name(),
         status=Status.DRAFT,
         created_by=experiment.created_by or user,
