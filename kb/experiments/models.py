@@ -98,7 +98,7 @@ class Experiment(Searchable, Content):
         Department, on_delete=models.SET_NULL, null=True, related_name="experiments"
     )
     platforms = models.ManyToManyField(Platform, blank=True, related_name="experiments")
-    # Two thousand characters: a promoted experiment's hypothesis fits a case study summary.
+    # A paragraph, as a case study's summary: the list cards show it.
     hypothesis = models.TextField(
         max_length=2_000, help_text="Markdown. What you expected, and why."
     )
