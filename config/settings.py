@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "kb.platforms",
     "kb.advocates",
     "kb.casestudies",
+    "kb.experiments",
     "kb.research",
     "kb.articles",
     "kb.accounts",

@@ -1,0 +1,1 @@
+"""Experiments: small, measured trials that advocates log, failures as welcome as successes."""

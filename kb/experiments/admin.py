@@ -1,0 +1,43 @@
+"""The experiments in the admin, for curation: outcome and department at a glance."""
+
+from django.contrib import admin
+
+from kb.experiments.models import Experiment
+from kb.revisions.admin import RevisionedContentAdmin
+
+
+@admin.register(Experiment)
+class ExperimentAdmin(RevisionedContentAdmin):
+    list_display = [
+        "title", "department", "outcome", "metric_name", "status", "featured", "published_at",
+        "created_by",
+    ]  # fmt: skip
+    list_filter = ["status", "outcome", "featured", "department", "platforms", "tags"]
+    search_fields = ["title", "hypothesis", "metric_name"]
+    autocomplete_fields = ["created_by", "platforms"]
+    readonly_fields = [*RevisionedContentAdmin.readonly_fields, "promoted_to"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "department", "platforms", "outcome"]}),
+        ("The experiment", {"fields": ["hypothesis", "change", "learnings"]}),
+        (
+            "The measure",
+            {
+                "fields": [
+                    "metric_name",
+                    "unit",
+                    "lower_is_better",
+                    "baseline",
+                    "target",
+                    "result",
+                    "period",
+                    "start_date",
+                    "end_date",
+                ]  # fmt: skip
+            },
+        ),
+        ("Publishing", {"fields": ["status", "featured", "published_at", "tags", "created_by"]}),
+        (
+            "History",
+            {"fields": ["promoted_to", "created_at", "updated_at"], "classes": ["collapse"]},
+        ),
+    ]

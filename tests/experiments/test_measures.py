@@ -1,0 +1,127 @@
+"""How an experiment's numbers read: values with units, changes, points, targets."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kb.experiments.measures import Change, format_percent, format_value, target_met
+
+D = Decimal
+values = st.decimals(
+    min_value=D("-999999999999.99"), max_value=D("999999999999.99"), places=2, allow_nan=False
+)
+units = st.sampled_from(["", "%", "£", "$", "clicks", "applications"])
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (D("1200"), "£", "£1,200"),
+        (D("-300"), "£", "−£300"),
+        (D("18"), "%", "18%"),
+        (D("3.50"), "%", "3.5%"),
+        (D("1200"), "clicks", "1,200 clicks"),
+        (D("0.125"), "", "0.13"),
+        (D("7"), "", "7"),
+        (None, "£", "—"),
+    ],
+)
+def test_it_writes_a_value_with_its_unit(value: Decimal | None, unit: str, expected: str) -> None:
+    assert format_value(value, unit) == expected
+
+
+def test_it_marks_a_positive_change_with_a_plus() -> None:
+    assert format_value(D("300"), "£", plus=True) == "+£300"
+    assert format_value(D("0"), "£", plus=True) == "£0"
+
+
+def test_it_rounds_a_relative_change_to_one_decimal() -> None:
+    assert format_percent(D("-25")) == "−25%"
+    assert format_percent(D("12.345")) == "+12.3%"
+    assert format_percent(D("12.25")) == "+12.3%"
+
+
+def test_it_shows_a_currency_change_with_both_values_and_the_percentage() -> None:
+    change = Change(D("1200"), D("900"), "£", lower_is_better=True)
+    assert change.summary == "£1,200 → £900, −25%"
+    assert change.improved is True
+
+
+def test_it_counts_a_fall_as_a_deterioration_when_higher_is_better() -> None:
+    change = Change(D("1200"), D("900"), "£")
+    assert change.improved is False
+
+
+def test_it_tells_a_change_of_a_percentage_in_points() -> None:
+    change = Change(D("10"), D("12.5"), "%")
+    assert change.percent is None
+    assert change.text == "+2.5 points"
+    assert change.summary == "10% → 12.5%, +2.5 points"
+    assert Change(D("10"), D("9"), "%").text == "−1 point"
+
+
+def test_it_gives_the_percentage_change_for_ordinary_units() -> None:
+    change = Change(D("14"), D("21"), "applications")
+    assert change.percent == D("50")
+    assert change.text == "+50%"
+
+
+def test_it_shows_a_dash_when_the_baseline_or_result_is_missing() -> None:
+    for change in (Change(None, D("5"), "£"), Change(D("5"), None, "£")):
+        assert change.delta is None
+        assert change.percent is None
+        assert change.improved is None
+        assert change.text == "—"
+    assert Change(D("5"), None, "£").summary == "£5 → —"
+
+
+def test_it_shows_the_amount_not_a_percentage_from_a_zero_baseline() -> None:
+    change = Change(D("0"), D("40"), "clicks")
+    assert change.percent is None
+    assert change.text == "+40 clicks"
+    assert change.improved is True
+
+
+def test_it_judges_no_change_as_neither_better_nor_worse() -> None:
+    change = Change(D("5"), D("5"), "")
+    assert change.improved is None
+    assert change.text == "0%"
+
+
+@pytest.mark.parametrize(
+    ("result", "target", "lower_is_better", "met"),
+    [
+        (D("21"), D("20"), False, True),
+        (D("20"), D("20"), False, True),
+        (D("19"), D("20"), False, False),
+        (D("900"), D("1000"), True, True),
+        (D("1100"), D("1000"), True, False),
+        (None, D("20"), False, None),
+        (D("20"), None, True, None),
+    ],
+)
+def test_it_says_whether_the_target_was_met(
+    result: Decimal | None, target: Decimal | None, lower_is_better: bool, met: bool | None
+) -> None:
+    assert target_met(result, target, lower_is_better=lower_is_better) is met
+
+
+@given(before=values, after=values, unit=units, lower_is_better=st.booleans())
+def test_it_never_fails_on_any_pair_of_stored_values(
+    before: Decimal, after: Decimal, unit: str, lower_is_better: bool
+) -> None:
+    change = Change(before, after, unit, lower_is_better)
+    assert change.summary.startswith(format_value(before, unit))
+    if change.improved is not None:
+        # Lower is better flips which direction counts as the improvement.
+        flipped = Change(before, after, unit, not lower_is_better)
+        assert flipped.improved is (not change.improved)
+
+
+@given(before=values.filter(lambda v: v != 0), after=values)
+def test_the_percentage_has_the_sign_of_the_change(before: Decimal, after: Decimal) -> None:
+    change = Change(before, after, "clicks")
+    assert (change.percent > 0) == (after > before)
+    assert (change.percent < 0) == (after < before)
