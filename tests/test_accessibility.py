@@ -15,8 +15,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from kb.articles.models import Article
 from kb.core.models import Status
-from tests.factories import ArticleFactory, ResearchLinkFactory
+from kb.core.registry import kinds
+from tests.factories import ArticleFactory, ResearchLinkFactory, content_factory
 
 if TYPE_CHECKING:  # Playwright is imported only once the browser fixture found it
     from playwright.sync_api import Browser, Page
@@ -47,7 +49,13 @@ def content(advocate: AbstractUser, other_advocate: AbstractUser) -> dict[str, s
     ResearchLinkFactory(
         added_by=other_advocate, url=DUPLICATE_URL, status=Status.DRAFT, published_at=None
     )
-    return {"article": article.get_absolute_url()}
+    # One published item of every kind of content, registered now or later.
+    items = [
+        content_factory(model)(tags=["café"]).get_absolute_url()
+        for model, _ in kinds()
+        if model is not Article
+    ]
+    return {"article": article.get_absolute_url(), "items": items}
 
 
 @pytest.fixture(params=[(size, scheme) for size in VIEWPORTS for scheme in SCHEMES], ids=str)
@@ -76,13 +84,20 @@ def page(
     context.close()
 
 
+# What reaches furthest past the right edge (a hint: boxes that scroll report their rows too).
+STICKING_OUT = """() => [...document.body.querySelectorAll("*")]
+  .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1)
+  .sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right)
+  .slice(0, 3).map((element) => element.outerHTML.slice(0, 100))"""
+
+
 def _problems(page: "Page") -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     violations = Axe().run(page).response["violations"]
     found = [f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}" for v in violations]
     if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
-        found.append("the page scrolls sideways")
+        found.append(f"the page scrolls sideways: {page.evaluate(STICKING_OUT)}")
     return found
 
 
@@ -93,10 +108,10 @@ def test_the_main_pages_have_no_accessibility_violations(
         reverse("home"),
         reverse("tag_list"),
         reverse("tag_detail", args=["café"]),
-        reverse("articles:list"),
         content["article"],
+        *content["items"],
+        *[reverse(kind.list_url) for _, kind in kinds()],
         reverse("advocates:list"),
-        reverse("research:list"),
         reverse("search:results") + "?q=language",
     ]
     problems = {}

@@ -10,6 +10,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from taggit.models import Tag
 
 from kb.core.models import Status
+from kb.core.registry import kinds
 from kb.revisions.services import revision_record
 from kb.uploads.models import Image
 from kb.workflow.models import Action, Transition
@@ -25,6 +26,7 @@ from tests.factories import (
     NotificationFactory,
     PlatformFactory,
     ResearchLinkFactory,
+    content_factory,
 )
 from tests.registry_app.factories import FindingFactory
 
@@ -39,7 +41,10 @@ DRAFT = {"status": Status.DRAFT, "published_at": None}
 
 @pytest.fixture
 def one_of_each(admin_user) -> dict[str, Model]:
-    """An instance of every registered model, by label, with its inlines filled in."""
+    """An instance of every registered model, by label, with its inlines filled in.
+
+    A kind of content registered later brings its own factory (``content_factory``).
+    """
     platform = PlatformFactory(name="LinkedIn", slug="linkedin")
     department = DepartmentFactory(name="Communications", slug="comms")
     profile = AdvocateProfileFactory(department=department, expertise=["video"])
@@ -47,7 +52,7 @@ def one_of_each(admin_user) -> dict[str, Model]:
     case_study = CaseStudyFactory(tags=["video"], platforms=[platform])
     MetricFactory(case_study=case_study)
     article = ArticleFactory(tags=["video"], author=profile.user)
-    return {
+    instances = {
         "auth.Group": Group.objects.get(name="Editor"),
         "auth.User": admin_user,
         "taggit.Tag": Tag.objects.get(slug="video"),
@@ -74,6 +79,10 @@ def one_of_each(admin_user) -> dict[str, Model]:
             item=ArticleFactory(), action=Action.UNPUBLISH, user=admin_user, comment="Old"
         ),
     }
+    for model, _ in kinds():
+        if model._meta.label not in instances:
+            instances[model._meta.label] = content_factory(model)(tags=["video"])
+    return instances
 
 
 def admin_url(model: type[Model] | Model, page: str, *args) -> str:

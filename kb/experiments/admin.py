@@ -2,12 +2,12 @@
 
 from django.contrib import admin
 
+from kb.content.admin import ContentAdmin
 from kb.experiments.models import Experiment
-from kb.revisions.admin import RevisionedContentAdmin
 
 
 @admin.register(Experiment)
-class ExperimentAdmin(RevisionedContentAdmin):
+class ExperimentAdmin(ContentAdmin):
     list_display = [
         "title", "department", "outcome", "metric_name", "status", "featured", "published_at",
         "created_by",
@@ -15,7 +15,7 @@ class ExperimentAdmin(RevisionedContentAdmin):
     list_filter = ["status", "outcome", "featured", "department", "platforms", "tags"]
     search_fields = ["title", "hypothesis", "metric_name"]
     autocomplete_fields = ["created_by", "platforms"]
-    readonly_fields = [*RevisionedContentAdmin.readonly_fields, "promoted_to"]
+    readonly_fields = [*ContentAdmin.readonly_fields, "promoted_to"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "department", "platforms", "outcome"]}),
         ("The experiment", {"fields": ["hypothesis", "change", "learnings"]}),

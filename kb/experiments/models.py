@@ -93,6 +93,11 @@ class Experiment(Searchable, Content):
         commentable=True,
         illustrated=True,
     )
+    # What the card shows, fetched with the list (home, topic pages, profiles).
+    CARD_SELECT = ("department",)
+    CARD_PREFETCH = ("platforms",)
+    # The feed sums an experiment up by its hypothesis.
+    SUMMARY_FIELD = "hypothesis"
 
     department = models.ForeignKey(
         Department, on_delete=models.SET_NULL, null=True, related_name="experiments"

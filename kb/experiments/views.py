@@ -6,16 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kb.comments.models import commentable_model, with_comment_counts
-from kb.comments.threads import Thread, comment_thread
+from kb.comments.models import with_comment_counts
+from kb.comments.threads import comment_thread
+from kb.content.editing import content_form_views
 from kb.core.lists import related_by_tags, render_filtered_list
-from kb.core.permissions import AnyUser, can_add
 from kb.core.views import get_viewable_or_404
 from kb.experiments.filters import ExperimentFilter
 from kb.experiments.forms import ExperimentForm
 from kb.experiments.models import Experiment
 from kb.experiments.services import PromotionRefused, experiment_promote
-from kb.revisions.editing import content_form_views
 
 
 def experiment_list(request: HttpRequest) -> HttpResponse:
@@ -29,16 +28,7 @@ def experiment_list(request: HttpRequest) -> HttpResponse:
         ExperimentFilter,
         queryset,
         "experiments/experiment_list.html",
-        {"can_add": can_add(request.user, Experiment)},
     )
-
-
-def _comment_thread(experiment: Experiment, user: AnyUser) -> Thread | None:
-    # Until kb.comments reads KIND.commentable from the registry it does not know this kind;
-    # the page then goes without comments rather than failing.
-    if commentable_model(experiment._meta.model_name) is None:
-        return None
-    return comment_thread(experiment, user)
 
 
 def experiment_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -58,7 +48,7 @@ def experiment_detail(request: HttpRequest, slug: str) -> HttpResponse:
         and experiment.can_promote(request.user),
         "promoted_to_visible": experiment.promoted_to is not None
         and experiment.promoted_to.can_view(request.user),
-        "comment_thread": _comment_thread(experiment, request.user),
+        "comment_thread": comment_thread(experiment, request.user),
     }
     return render(request, "experiments/experiment_detail.html", context)
 

@@ -1,5 +1,8 @@
 """The demo experiments: every outcome, valid, and loaded once."""
 
+from io import StringIO
+
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains
@@ -7,6 +10,7 @@ from pytest_django.asserts import assertContains
 from kb.experiments import demo
 from kb.experiments.models import Experiment, Outcome
 from kb.revisions.models import Revision
+from kb.search import service
 from tests.factories import UserFactory
 
 
@@ -26,3 +30,14 @@ def test_loading_the_demo_again_adds_nothing(db) -> None:
     assert first
     assert demo.load() == []
     assert Experiment.objects.count() == len(first)
+
+
+def test_the_demo_loader_of_make_run_brings_the_experiments_searchable(reader) -> None:
+    call_command("load_demo", stdout=StringIO(), stderr=StringIO())
+    outcomes = set(Experiment.objects.published().values_list("outcome", flat=True))
+    assert {Outcome.FAILED, Outcome.INCONCLUSIVE} <= outcomes
+    assert all(e.created_by.username == demo.DEMO_OWNER for e in Experiment.objects.all())
+    hits = service.search("vacancy videos", user=reader).hits
+    assert Experiment.objects.get(title="Vacancy videos on LinkedIn").get_absolute_url() in [
+        hit.url for hit in hits
+    ]

@@ -248,7 +248,7 @@ def test_a_draft_is_a_404_to_others_but_visible_to_its_owner_and_editors(
         assert client.get(draft.get_absolute_url()).status_code == 200
 
 
-def test_a_signed_out_visitor_is_sent_to_sign_in(client: Client) -> None:
+def test_a_signed_out_visitor_is_sent_to_sign_in(db, client: Client) -> None:
     response = client.get(ExperimentFactory().get_absolute_url())
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))

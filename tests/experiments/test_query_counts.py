@@ -50,7 +50,7 @@ def test_the_list_costs_the_same_queries_for_one_experiment_as_for_fifty(
     assert f"{MANY} of {MANY} finished experiments succeeded (100%)" in response.content.decode()
 
 
-def test_the_success_rate_is_one_query(django_assert_num_queries) -> None:
+def test_the_success_rate_is_one_query(db, django_assert_num_queries) -> None:
     make_experiments(3)
     make_experiments(2, outcome=Outcome.FAILED)
     with django_assert_num_queries(1):

@@ -2,9 +2,13 @@
 
 `make run` calls this on every start; it loads the "demo" fixtures only into an empty KB, so
 a demo that someone has edited is never overwritten (use --force to reload it). Those are
-fixtures/demo.json and, as loaddata finds them, every app's own fixtures/demo.json: an app
-brings its demo content with it.
+fixtures/demo.json and, as loaddata finds them, every app's own fixtures/demo.json; then
+each kind of content's app may add what a fixture cannot say (revisions, rows made through
+its own services) in a ``demo`` module's ``load()``. An app brings its demo content with it.
 """
+
+import importlib.util
+from importlib import import_module
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -32,6 +36,8 @@ class Command(BaseCommand):
             self.stdout.write("The KB already has content; demo data not reloaded.")
         else:
             call_command("loaddata", "demo", verbosity=0)
+            for module in _demo_modules():
+                module.load()
             # loaddata saves raw rows without signals, so index everything in one pass.
             call_command("rebuild_search_index", stdout=self.stdout, stderr=self.stderr)
             self.stdout.write(self.style.SUCCESS("Demo content loaded."))
@@ -39,3 +45,9 @@ class Command(BaseCommand):
         for username, password, role in DEMO_LOGINS:
             self.stdout.write(f"  {username:<9} {password:<14} {role}")
         self.stdout.write("  (the seven other advocates also use the password advocate-demo)\n")
+
+
+def _demo_modules() -> list:
+    """The ``demo`` modules of the apps that declare kinds of content, once each."""
+    names = dict.fromkeys(f"{model._meta.app_config.name}.demo" for model, _ in kinds())
+    return [import_module(name) for name in names if importlib.util.find_spec(name)]
