@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "kb.workflow",
     "kb.comments",
     "kb.notifications",
+    "kb.linkcheck",
     "kb.search",
     "kb.home",
 ]
@@ -242,6 +243,8 @@ KB_COMMENT_EDIT_MINUTES = envint("KB_COMMENT_EDIT_MINUTES", "15")
 KB_MARKDOWN_IMAGE_HOSTS = [host.lower() for host in envlist("KB_MARKDOWN_IMAGE_HOSTS", "")]
 # How long deleted items wait in the trash before purge_trash removes them, in days.
 KB_TRASH_DAYS = envint("KB_TRASH_DAYS", "30")
+# How long check_links waits for each source site to answer one request, in seconds.
+KB_LINK_CHECK_TIMEOUT = envint("KB_LINK_CHECK_TIMEOUT", "10")
 
 LOGGING = {
     "version": 1,

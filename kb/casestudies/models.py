@@ -58,6 +58,7 @@ class CaseStudy(Searchable, Content):
         order=10,
         commentable=True,
         illustrated=True,
+        source_url_field="source_url",
         facet_labels={
             "evidence": tuple((str(value), label) for value, label in EvidenceLevel.choices)
         },

@@ -5,6 +5,7 @@ services as the site.
   an old version is refused (the version check and its row lock), an item in the trash
   cannot be saved, what a workflow action changed meanwhile is kept, and every save
   records a revision.
+- Kinds that declare a source URL show whether its link worked when last checked.
 - Publishing, unpublishing and deleting are workflow transitions (recorded, notified);
   deleting moves items to the trash. Featuring is a bulk action for those who may publish.
 """
@@ -21,6 +22,7 @@ from django.http import HttpRequest
 
 from kb.core.forms import URL_FIELD_OPTIONS, VersionedForm
 from kb.core.permissions import can_publish
+from kb.linkcheck.admin import SourceLinkAdminMixin
 from kb.revisions.services import EditConflict, ItemInTrash, edit_begin, revision_record
 from kb.workflow.models import Action
 from kb.workflow.services import TransitionError, content_transition, may_take
@@ -58,7 +60,7 @@ class VersionedAdminForm(VersionedForm):
         return cleaned
 
 
-class ContentAdmin(admin.ModelAdmin):
+class ContentAdmin(SourceLinkAdminMixin, admin.ModelAdmin):
     form = VersionedAdminForm
     list_filter = ["status", "featured", "tags"]
     date_hierarchy = "published_at"
@@ -66,12 +68,21 @@ class ContentAdmin(admin.ModelAdmin):
     # Status changes are workflow transitions (recorded, notified): actions, not a field.
     readonly_fields = ["status", "version", "created_at", "updated_at"]
     actions = ["publish", "unpublish", "feature", "unfeature"]
-    list_select_related = True
     list_per_page = 50
     formfield_overrides = {models.URLField: URL_FIELD_OPTIONS}
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
         return [*super().get_fieldsets(request, obj), (None, {"fields": ["base_version"]})]
+
+    def get_list_select_related(self, request: HttpRequest) -> list[str]:
+        """Every foreign key the changelist shows. Django's ``True`` (and its guess when
+        False) joins only non-null ones, and owners are nullable: a query per row."""
+        return [
+            name
+            for name in self.get_list_display(request)
+            if isinstance(name, str)
+            and any(field.name == name and field.many_to_one for field in self.model._meta.fields)
+        ]
 
     # Saving ---------------------------------------------------------------------------
 

@@ -43,6 +43,8 @@ class ContentKind:
     # One line of the home page's "New …" list; gets the item as ``item``.
     home_item_template: str = "includes/compact_item.html"
     home_limit: int = 5  # newest items listed on the home page
+    # The URL field naming the item's source, whose link ``check_links`` keeps checking.
+    source_url_field: str | None = None
     # Labels of the values of search facets this kind fills in (beyond tags, years and
     # departments, which label themselves): {"evidence": (("1", "Anecdote"), …)}.
     facet_labels: Mapping[str, tuple[tuple[str, str], ...]] = field(

@@ -23,6 +23,7 @@ class Verb(models.TextChoices):
     RESTORED = "restored", "Restored"
     COMMENTED = "commented", "Commented"
     REPLIED = "replied", "Replied"
+    LINK_BROKEN = "link_broken", "Source link broken"
 
 
 # The one place each verb is worded: the list, the header of every e-mail, the admin.
@@ -35,6 +36,8 @@ SENTENCES: dict[str, str] = {
     Verb.RESTORED: "{actor} restored “{title}”",
     Verb.COMMENTED: "{actor} commented on “{title}”",
     Verb.REPLIED: "{actor} replied to your comment on “{title}”",
+    # Found by the nightly link check, so nobody to name.
+    Verb.LINK_BROKEN: "The source link of “{title}” is broken",
 }
 
 # Who did it, when the actor was a scheduled job or has since been deleted.

@@ -41,6 +41,7 @@ class ResearchLink(Searchable, Content):
         home_item_template="research/_home_item.html",
         order=20,
         illustrated=True,
+        source_url_field="url",
     )
     SUMMARY_FIELD = "key_finding"
 
