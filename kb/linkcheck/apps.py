@@ -1,3 +1,5 @@
+"""Source links: the last check of each item's source URL (see check_links)."""
+
 from django.apps import AppConfig
 
 
@@ -10,6 +12,7 @@ class LinkCheckConfig(AppConfig):
         from django.db.models import signals
 
         from kb.core.models import forget_deleted_items
+        from kb.linkcheck import checks  # noqa: F401 -- registers the system check
 
         # Kept on the config: signals hold receivers weakly.
         self.forget_deleted = forget_deleted_items(self.get_model("LinkCheck"))

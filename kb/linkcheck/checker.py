@@ -3,7 +3,8 @@
 No database here: ``check_urls`` runs in worker threads and returns plain results that the
 caller stores. Redirects are followed by hand, so that a loop, a hop to another scheme
 (``file:``, ``ftp:``) and a permanent move are each seen and named, and every hop waits
-its turn at its host.
+its turn at its host. Requests go through urllib so that the usual ``https_proxy`` /
+``no_proxy`` environment variables apply, as they do to curl on the same server.
 """
 
 import http.client
@@ -11,6 +12,8 @@ import socket
 import ssl
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -56,32 +59,36 @@ class HostThrottle:
 def is_web_address(url: str) -> bool:
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
     except ValueError:
         return False
     return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
 
 
+class KeepRedirects(urllib.request.HTTPRedirectHandler):
+    """Hands every redirect back as an answer: ``check_url`` follows them itself."""
+
+    def redirect_request(self, *args, **kwargs) -> None:
+        return None
+
+
 def request(method: str, url: str, *, timeout: float, user_agent: str) -> tuple[int, str]:
     """One request, no redirects followed: the status and the Location header."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() == "https":
-        connection = http.client.HTTPSConnection(
-            parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context()
-        )
-    else:
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-    path = parts.path or "/"
-    if parts.query:
-        path = f"{path}?{parts.query}"
+    opener = urllib.request.build_opener(KeepRedirects)  # reads the proxy variables
+    headers = {"User-Agent": user_agent, "Accept": "*/*"}
     try:
-        connection.request(method, path, headers={"User-Agent": user_agent, "Accept": "*/*"})
-        response = connection.getresponse()
-        return response.status, response.getheader("Location", "")
-    finally:
-        connection.close()
+        with opener.open(
+            urllib.request.Request(url, headers=headers, method=method), timeout=timeout
+        ) as response:
+            return response.status, response.headers.get("Location", "")
+    except urllib.error.HTTPError as answer:  # 3xx, 4xx and 5xx: an answer all the same
+        with answer:
+            return answer.code, answer.headers.get("Location", "")
 
 
 def failure_reason(error: Exception) -> str:
+    if isinstance(error, urllib.error.URLError) and isinstance(error.reason, Exception):
+        error = error.reason
     if isinstance(error, TimeoutError | socket.timeout):
         return "timed out"
     if isinstance(error, ConnectionRefusedError):
@@ -92,6 +99,8 @@ def failure_reason(error: Exception) -> str:
         return "secure connection failed"
     if isinstance(error, http.client.HTTPException):
         return "invalid answer from the server"
+    if isinstance(error, ValueError):
+        return "invalid address"
     return f"connection failed ({error.__class__.__name__})"
 
 
@@ -127,7 +136,7 @@ def check_url(
             status, location = request("HEAD", current, timeout=timeout, user_agent=user_agent)
             if status in HEAD_REFUSED_STATUSES:
                 status, location = request("GET", current, timeout=timeout, user_agent=user_agent)
-        except (OSError, http.client.HTTPException) as error:
+        except (OSError, http.client.HTTPException, ValueError) as error:
             return broken(failure_reason(error))
         if status in REDIRECT_STATUSES and location:
             target = urljoin(current, location)

@@ -61,6 +61,13 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(body=True)
 
 
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch) -> None:
+    """The checker honours proxy variables; the tests' local server is reached directly."""
+    monkeypatch.setenv("no_proxy", "*")
+    monkeypatch.setenv("NO_PROXY", "*")
+
+
 @pytest.fixture
 def site() -> Iterator[str]:
     """The base URL of a server answering the paths above, for the duration of one test."""

@@ -1,6 +1,7 @@
 """``manage.py check_links``: every source link checked against a local server, the result
 stored per item, and an owner told once when their item's link breaks."""
 
+from dataclasses import replace
 from datetime import timedelta
 from io import StringIO
 
@@ -9,9 +10,12 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from kb.casestudies.models import CaseStudy
 from kb.core.models import Status
+from kb.linkcheck.checks import check_source_url_fields
 from kb.linkcheck.models import LinkCheck
 from kb.notifications.models import Notification, Verb
+from kb.research.models import ResearchLink
 from tests.factories import ArticleFactory, CaseStudyFactory, ResearchLinkFactory, UserFactory
 from tests.linkcheck.conftest import Handler
 
@@ -111,14 +115,14 @@ def test_a_link_that_works_again_is_cleared_and_its_next_break_is_told_again(sit
     link = CaseStudyFactory(source_url=f"{site}/missing")
     check_links()
 
-    CaseStudyFactory._meta.model.objects.filter(pk=link.pk).update(source_url=f"{site}/ok")
+    CaseStudy.objects.filter(pk=link.pk).update(source_url=f"{site}/ok")
     check_links()
     check = check_of(link)
     assert not check.is_broken
     assert check.broken_since is None
     assert check.consecutive_failures == 0
 
-    CaseStudyFactory._meta.model.objects.filter(pk=link.pk).update(source_url=f"{site}/error")
+    CaseStudy.objects.filter(pk=link.pk).update(source_url=f"{site}/error")
     check_links()
     assert Notification.objects.filter(verb=Verb.LINK_BROKEN).count() == 2
 
@@ -167,3 +171,15 @@ def test_purging_an_item_forgets_its_check(site: str) -> None:
     check_links()
     link.delete()
     assert not LinkCheck.objects.exists()
+
+
+def test_a_kind_naming_a_source_field_that_is_not_a_url_field_fails_the_system_check(
+    monkeypatch,
+) -> None:
+    assert check_source_url_fields() == []
+    monkeypatch.setattr(
+        ResearchLink, "KIND", replace(ResearchLink.KIND, source_url_field="publisher")
+    )
+    [error] = check_source_url_fields()
+    assert error.id == "linkcheck.E001"
+    assert "research.ResearchLink" in error.msg

@@ -90,7 +90,14 @@ def test_it_never_follows_a_redirect_to_another_scheme(site: str) -> None:
 
 
 def test_it_checks_only_web_addresses() -> None:
-    for url in ("ftp://example.org/file", "file:///etc/passwd", "javascript:alert(1)", "nonsense"):
+    for url in (
+        "ftp://example.org/file",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "nonsense",
+        "http://example.org:port/",
+        "http://[::1/",
+    ):
         result = check(url)
         assert not result.ok
         assert result.reason == "not a web address"
@@ -117,3 +124,12 @@ def test_requests_to_one_host_keep_the_minimum_interval_between_them() -> None:
     before_other_host = time.monotonic()
     throttle.wait("b.example.org")  # another host does not queue behind the first
     assert time.monotonic() - before_other_host < 0.1
+
+
+def test_it_goes_through_the_proxy_the_environment_names(site: str, monkeypatch) -> None:
+    monkeypatch.setenv("no_proxy", "")
+    monkeypatch.setenv("NO_PROXY", "")
+    monkeypatch.setenv("http_proxy", site)  # the local server plays the proxy
+    result = check("http://source.example.org/paper")
+    assert result.ok
+    assert Handler.requests_seen == [("HEAD", "http://source.example.org/paper", AGENT)]
