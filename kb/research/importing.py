@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import capfirst
 from taggit.utils import parse_tags
 
@@ -207,24 +207,30 @@ def _label(name: str) -> str:
     return capfirst(ResearchLink._meta.get_field(name).verbose_name)
 
 
-@transaction.atomic
 def research_import_commit(
     *, content: bytes, filename: str = "", fmt: str = "auto", user: AnyUser
 ) -> ImportReport:
     """Import the new records of ``content`` as ``user``'s drafts, or nothing at all.
 
     The file is read and classified again inside the transaction, so what is written is
-    what the report says; a record that became a duplicate since the preview still rolls
-    everything back (the URL's unique constraint), never a partial import.
+    what the report says; a record that became a duplicate since (someone added its URL
+    or DOI meanwhile) rolls everything back, never a partial import.
     """
-    report = research_import_preview(content=content, filename=filename, fmt=fmt)
-    if not report.can_commit:
-        raise ImportRefused(report.refusal())
     message = f"Imported from {filename}" if filename else "Imported"
-    for row in report.new:
-        link = row.link
-        link.added_by = user
-        link.save()
-        link.tags.set(row.tags)
-        revision_record(item=link, user=user, message=message)
+    try:
+        with transaction.atomic():
+            report = research_import_preview(content=content, filename=filename, fmt=fmt)
+            if not report.can_commit:
+                raise ImportRefused(report.refusal())
+            for row in report.new:
+                link = row.link
+                link.added_by = user
+                link.save()
+                link.tags.set(row.tags)
+                revision_record(item=link, user=user, message=message)
+    except IntegrityError:
+        raise ImportRefused(
+            "Nothing was imported: a record was added to the KB by someone else meanwhile. "
+            "Check the file again."
+        ) from None
     return report

@@ -182,6 +182,16 @@ def test_it_exports_the_list_as_filtered_and_only_what_is_published(
     ]
 
 
+def test_it_ignores_malformed_filters_in_an_export_as_the_list_does(
+    reader_client: Client, db
+) -> None:
+    ResearchLinkFactory(kind=Kind.BOOK, title="A book")
+    query = "year=abc&kind=nonsense&sort=%00&tag=" + "x" * 5000
+    assert [item["title"] for item in json.loads(export(reader_client, "json", query))] == [
+        "A book"
+    ]
+
+
 def test_it_exports_an_empty_list_as_a_valid_empty_file(reader_client: Client, db) -> None:
     assert json.loads(export(reader_client, "json", "kind=book")) == []
     assert rispy.loads(export(reader_client, "ris")) == []

@@ -214,7 +214,7 @@ def test_it_writes_nothing_when_a_record_became_a_duplicate_since_the_preview(
         return rows
 
     monkeypatch.setattr(importing, "_classify", classify_then_race)
-    with pytest.raises(Exception):  # noqa: B017 - the database's own IntegrityError
+    with pytest.raises(ImportRefused, match="added to the KB by someone else meanwhile"):
         research_import_commit(content=content, filename="x.csv", user=editor)
     assert not ResearchLink.all_objects.filter(url__startswith="https://csv.example.org/").exists()
 
