@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import bibtexparser
 import rispy
 from bibtexparser.library import Library
+from bibtexparser.middlewares.names import split_multiple_persons_names
 from bibtexparser.model import Entry, Field, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text
 
@@ -30,15 +31,14 @@ CSV_COLUMNS = (
 
 @dataclass(frozen=True)
 class Format:
-    name: str
     label: str
     extension: str
     content_type: str
 
 
-BIBTEX = Format("bibtex", "BibTeX", "bib", "application/x-bibtex; charset=utf-8")
-RIS = Format("ris", "RIS", "ris", "application/x-research-info-systems; charset=utf-8")
-CSL_JSON = Format("csl-json", "CSL-JSON", "json", "application/vnd.citationstyles.csl+json")
+BIBTEX = Format("BibTeX", "bib", "application/x-bibtex; charset=utf-8")
+RIS = Format("RIS", "ris", "application/x-research-info-systems; charset=utf-8")
+CSL_JSON = Format("CSL-JSON", "json", "application/vnd.citationstyles.csl+json")
 EXPORT_FORMATS = {fmt.extension: fmt for fmt in (BIBTEX, RIS, CSL_JSON)}
 
 
@@ -300,7 +300,11 @@ def _bibtex_record(entry: Entry) -> CitationRecord:
                 return " ".join(text.split())
         return ""
 
-    authors = [a.strip() for a in re.split(r"\s+and\s+", value("author")) if a.strip()]
+    # Split before decoding: "and" inside braces ("{Smith and Sons}") is one name.
+    authors = [
+        " ".join(latex.latex_to_text(name).split())
+        for name in split_multiple_persons_names(str(entry["author"]) if "author" in entry else "")
+    ]
     return CitationRecord(
         line=(entry.start_line or 0) + 1,
         fields={
@@ -444,13 +448,13 @@ def read_csv(text: str) -> list[CitationRecord]:
 
 READERS = {"bibtex": read_bibtex, "ris": read_ris, "csv": read_csv}
 IMPORT_FORMATS = {"bibtex": "BibTeX", "ris": "RIS", "csv": "CSV"}
-EXTENSIONS = {"bib": "bibtex", "bibtex": "bibtex", "ris": "ris", "csv": "csv", "txt": ""}
+EXTENSIONS = {"bib": "bibtex", "bibtex": "bibtex", "ris": "ris", "csv": "csv"}
 
 
 def guess_format(filename: str, text: str) -> str:
     """By the file's extension, else by how its first line looks."""
     extension = filename.rpartition(".")[2].lower() if "." in filename else ""
-    if EXTENSIONS.get(extension):
+    if extension in EXTENSIONS:
         return EXTENSIONS[extension]
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if first.startswith("@") or first.startswith("%"):

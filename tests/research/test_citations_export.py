@@ -27,6 +27,7 @@ from pytest_django.asserts import assertContains
 
 from kb.core.models import Status
 from kb.research.citations import split_authors
+from kb.research.importing import DUPLICATE, NEW, research_import_preview
 from kb.research.models import Kind, ResearchLink
 from tests.factories import ResearchLinkFactory
 
@@ -247,3 +248,20 @@ def test_it_links_the_list_and_the_detail_to_their_citations(
 )
 def test_it_splits_free_text_authors_into_persons(text: str, names: list[str]) -> None:
     assert [person.family_first() for person in split_authors(text)] == names
+
+
+@pytest.mark.parametrize("extension", ["bib", "ris"])
+def test_what_the_kb_exports_it_imports_back_unchanged(
+    reader_client: Client, cited: ResearchLink, extension: str
+) -> None:
+    content = body(cite(reader_client, cited, extension)).encode()
+    (row,) = research_import_preview(content=content, filename=f"x.{extension}").rows
+    assert row.outcome == DUPLICATE, "it is the same link"
+    cited.delete()
+    (row,) = research_import_preview(content=content, filename=f"x.{extension}").rows
+    assert row.outcome == NEW
+    # BibTeX carries a URL's braces percent-encoded: the same address.
+    fields = ["title", "normalized_url", "publisher", "publication_date", "kind", "doi"]
+    assert {f: getattr(row.link, f) for f in fields} == {f: getattr(cited, f) for f in fields}
+    assert split_authors(row.link.authors) == split_authors(cited.authors)
+    assert row.tags == ["advocacy", "trust"]

@@ -25,7 +25,7 @@ from tests.factories import ResearchLinkFactory
 BIBTEX = r"""% exported from a reference manager
 @article{ølsen2023,
   title = {Advocacy {in} M{\"u}nchen: 50\% \& more},
-  author = {{\O}lsen, Zo{\"e} and Smith, John},
+  author = {{\O}lsen, Zo{\"e} and Smith, John and {Smith and Sons}},
   journal = {Journal of Social Trust},
   year = {2023},
   month = {apr},
@@ -113,7 +113,7 @@ def test_it_reports_new_duplicate_by_url_doi_and_within_the_file_from_bibtex(kno
     ]
     (new,) = report.new
     assert new.link.title == "Advocacy in München: 50% & more"
-    assert new.link.authors == "Ølsen, Zoë; Smith, John"
+    assert new.link.authors == "Ølsen, Zoë; Smith, John; Smith and Sons"
     assert new.link.publisher == "Journal of Social Trust"
     assert new.link.publication_date == datetime.date(2023, 4, 1)
     assert new.link.url == "https://journal.example.org/a_b?id=5%25"
