@@ -236,6 +236,8 @@ TAGGIT_CASE_INSENSITIVE = True
 KB_PAGE_SIZE = envint("KB_PAGE_SIZE", "20")
 # Largest image an author may upload, in bytes.
 KB_UPLOAD_MAX_BYTES = envint("KB_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024))
+# The largest BibTeX, RIS or CSV file of research links an editor may import at once.
+KB_IMPORT_MAX_BYTES = envint("KB_IMPORT_MAX_BYTES", str(1024 * 1024))
 # How long a comment's author may still edit or delete it, in minutes.
 KB_COMMENT_EDIT_MINUTES = envint("KB_COMMENT_EDIT_MINUTES", "15")
 # Hosts besides the KB itself whose images Markdown may embed; others become links, so a

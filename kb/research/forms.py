@@ -11,8 +11,8 @@ class ResearchLinkForm(ContentForm):
     class Meta(ContentForm.Meta):
         model = ResearchLink
         fields = [
-            "url", "title", "publisher", "authors", "publication_date", "kind", "key_finding",
-            "tags", "featured", "published_at",
+            "url", "doi", "title", "publisher", "authors", "publication_date", "kind",
+            "key_finding", "tags", "featured", "published_at",
         ]  # fmt: skip
         widgets = {
             "publication_date": forms.DateInput(attrs={"type": "date"}),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
@@ -10,7 +11,7 @@ from kb.core.models import Content, Status
 from kb.core.permissions import AnyUser
 from kb.core.registry import ContentKind
 from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
-from kb.research.urls_normalize import normalize_url
+from kb.research.urls_normalize import normalize_doi, normalize_url
 
 DUPLICATE_URL = "This address is already in the KB; an editor can help you find it."
 
@@ -29,6 +30,7 @@ class ResearchLink(Searchable, Content):
     OWNER_FIELD = "added_by"
     REVISION_FIELDS = [
         "url", "title", "publisher", "authors", "publication_date", "kind", "key_finding", "tags",
+        "doi",
     ]  # fmt: skip
     SEARCH_TYPE = ("research", "Research")
     KIND = ContentKind(
@@ -54,6 +56,12 @@ class ResearchLink(Searchable, Content):
     key_finding = models.TextField(
         max_length=2_000, help_text="Markdown; the one finding a colleague should remember."
     )
+    doi = models.CharField(
+        "DOI",
+        max_length=200,
+        blank=True,
+        help_text="For example 10.1000/xyz123; a doi.org link is shortened to the DOI.",
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -65,12 +73,21 @@ class ResearchLink(Searchable, Content):
     class Meta(Content.Meta):
         verbose_name = "research link"
         permissions = [("publish_researchlink", "Can publish and feature research links")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doi"],
+                condition=~Q(doi=""),
+                name="research_researchlink_doi_unique",
+                violation_error_message="This DOI is already in the KB.",
+            )
+        ]
 
     # The existing entry found by clean() when the URL is a duplicate; see duplicate_shown_to.
     duplicate_of: "ResearchLink | None" = None
 
     def clean(self) -> None:
         super().clean()
+        self.doi = normalize_doi(self.doi)
         if not self.url:
             return
         self.normalized_url = normalize_url(self.url)
@@ -82,7 +99,7 @@ class ResearchLink(Searchable, Content):
         if self.duplicate_of is not None:
             # Names nothing: the entry may be someone else's draft or in the trash. A form
             # that knows who is asking names it to those who may see it.
-            raise ValidationError({"url": DUPLICATE_URL}, code="duplicate_url")
+            raise ValidationError({"url": ValidationError(DUPLICATE_URL, code="duplicate_url")})
 
     def duplicate_shown_to(self, user: AnyUser) -> "ResearchLink | None":
         """The entry clean() found with this URL, if ``user`` may be told which it is:
@@ -96,6 +113,7 @@ class ResearchLink(Searchable, Content):
 
     def save(self, *args, **kwargs) -> None:
         self.normalized_url = normalize_url(self.url)
+        self.doi = normalize_doi(self.doi)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

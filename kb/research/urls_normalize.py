@@ -1,5 +1,7 @@
-"""URL normalisation, so the same page reached through a tracked link is one KB entry."""
+"""URL and DOI normalisation, so the same page reached through a tracked link, or the same
+DOI written as a link, is one KB entry."""
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that identify a campaign or a click, never the document.
@@ -31,3 +33,12 @@ def normalize_url(url: str) -> str:
     )
     # http and https of one page are one document.
     return urlunsplit(("https" if scheme == "http" else scheme, netloc, path, urlencode(query), ""))
+
+
+DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+def normalize_doi(doi: str) -> str:
+    """DOIs are case-insensitive: lower-case, without a resolver prefix ("https://doi.org/",
+    "doi:")."""
+    return DOI_PREFIX.sub("", doi.strip()).strip().lower()
