@@ -12,7 +12,7 @@ from kb.research.models import ResearchLink
 
 
 def research_list(request: HttpRequest) -> HttpResponse:
-    queryset = ResearchLink.objects.published().prefetch_related("tags")
+    queryset = ResearchLink.objects.published().for_cards()
     return render_filtered_list(
         request, ResearchLinkFilter, queryset, "research/researchlink_list.html"
     )
@@ -20,7 +20,9 @@ def research_list(request: HttpRequest) -> HttpResponse:
 
 def research_detail(request: HttpRequest, slug: str) -> HttpResponse:
     link = get_viewable_or_404(
-        ResearchLink.objects.select_related("added_by__advocate_profile").prefetch_related("tags"),
+        ResearchLink.objects.select_related(
+            "added_by__advocate_profile", "source"
+        ).prefetch_related("tags"),
         request,
         slug=slug,
     )
