@@ -7,6 +7,7 @@ new, unrated source in the same save; editors rate it afterwards in the admin.
 
 from django import forms
 from django.db import models
+from django.db.models import Q
 
 from kb.sources.domains import domain_of_url
 from kb.sources.models import Source, SourceDomain
@@ -73,9 +74,10 @@ class SourcedFormMixin:
         else:
             publisher = " ".join(publisher.split())
             names = [publisher, f"{publisher} ({domain})"[:200]]
+            same_name = Q(name__iexact=names[0]) | Q(name__iexact=names[1])
             taken = {
                 name.casefold()
-                for name in Source.objects.filter(name__in=names).values_list("name", flat=True)
+                for name in Source.objects.filter(same_name).values_list("name", flat=True)
             }
             free = [name for name in names if name.casefold() not in taken]
             if not free:

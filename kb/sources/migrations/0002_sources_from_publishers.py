@@ -5,7 +5,8 @@ it by the most common spelling; a domain seen in the URLs of exactly one publish
 attached to that source (one shared by several publishers, a blog host say, is left for
 editors). Every item gets its publisher's source, or the source of its URL's domain when it
 names no publisher. Publisher texts are not touched, so nothing is lost and the reverse only
-unlinks the items. Carries its own logic: the live matching code may change.
+unlinks the items. Items in the trash count too (hence the base managers, which see every
+row). Carries its own logic: the live matching code may change.
 """
 
 from collections import Counter, defaultdict
@@ -55,7 +56,7 @@ def sources_from_publishers(apps, schema_editor):
     publishers_of_domain = defaultdict(set)
     unnamed = []  # (model, pk, domain) of items with a URL but no publisher
     for model, field in models:
-        for pk, publisher, url in model.objects.values_list("pk", "publisher", field):
+        for pk, publisher, url in model._base_manager.values_list("pk", "publisher", field):
             key, domain = publisher_key(publisher), url_domain(url)
             if key:
                 spellings[key][" ".join(publisher.split())] += 1
@@ -76,7 +77,7 @@ def sources_from_publishers(apps, schema_editor):
         for model, pk in items[key]:
             by_model[model].append(pk)
         for model, pks in by_model.items():
-            model.objects.filter(pk__in=pks).update(source=source)
+            model._base_manager.filter(pk__in=pks).update(source=source)
 
     for domain, keys in publishers_of_domain.items():
         if len(keys) == 1 and not SourceDomain.objects.filter(domain=domain).exists():
@@ -85,12 +86,12 @@ def sources_from_publishers(apps, schema_editor):
     registered = dict(SourceDomain.objects.values_list("domain", "source_id"))
     for model, pk, domain in unnamed:
         if domain in registered:
-            model.objects.filter(pk=pk).update(source_id=registered[domain])
+            model._base_manager.filter(pk=pk).update(source_id=registered[domain])
 
 
 def unlink_items(apps, schema_editor):
     for app, name, _field in PUBLISHED_MODELS:
-        apps.get_model(app, name).objects.update(source=None)
+        apps.get_model(app, name)._base_manager.update(source=None)
 
 
 class Migration(migrations.Migration):
