@@ -13,7 +13,7 @@ from kb.core.models import Content, Status
 from kb.core.registry import ContentKind
 from kb.core.search import Facet, Searchable, SearchDocument, search_prefetch, tag_facets
 from kb.platforms.models import Platform, platform_facets
-from kb.sources.models import attach_source
+from kb.sources.models import Source, attach_source
 
 
 class Sector(models.TextChoices):
@@ -154,6 +154,10 @@ class CaseStudy(Searchable, Content):
         return cls.objects.select_related("source").prefetch_related(
             search_prefetch("platforms"), search_prefetch("metrics")
         )
+
+    @classmethod
+    def search_dependencies(cls):
+        return [(Source, "case_studies", {"name"})]
 
 
 CURRENCY_SYMBOLS = {"£", "$", "€", "¥", "₹", "CHF"}

@@ -11,7 +11,7 @@ from kb.core.permissions import AnyUser
 from kb.core.registry import ContentKind
 from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
 from kb.research.urls_normalize import normalize_url
-from kb.sources.models import attach_source
+from kb.sources.models import Source, attach_source
 
 DUPLICATE_URL = "This address is already in the KB; an editor can help you find it."
 
@@ -120,6 +120,10 @@ class ResearchLink(Searchable, Content):
     @classmethod
     def search_queryset(cls):
         return cls.objects.select_related("source")
+
+    @classmethod
+    def search_dependencies(cls):
+        return [(Source, "research_links", {"name"})]
 
     @property
     def year(self) -> int | None:
