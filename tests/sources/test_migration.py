@@ -71,6 +71,14 @@ def test_it_attaches_a_domain_only_when_one_publisher_uses_it(rows: dict) -> Non
     }
 
 
+def test_a_host_where_anyone_publishes_is_never_attached(db) -> None:
+    unlinked(ResearchLink, publisher="Comms Unconference", url="https://www.youtube.com/watch?v=1")
+    unlinked(ResearchLink, publisher="Comms Unconference", url="https://m.youtube.com/watch?v=2")
+    run_forward()
+    assert Source.objects.get().name == "Comms Unconference"
+    assert not SourceDomain.objects.exists()
+
+
 def test_an_item_without_a_publisher_gets_the_source_of_its_domain(rows: dict) -> None:
     run_forward()
     rows["blank"].refresh_from_db()

@@ -2,8 +2,8 @@
 
 One source per publisher, grouping spellings that differ only in case or spacing and naming
 it by the most common spelling; a domain seen in the URLs of exactly one publisher's items is
-attached to that source (one shared by several publishers, a blog host say, is left for
-editors). Every item gets its publisher's source, or the source of its URL's domain when it
+attached to that source (one shared by several publishers, or a host where anyone
+publishes such as youtube.com, is left for editors). Every item gets its publisher's source, or the source of its URL's domain when it
 names no publisher. Publisher texts are not touched, so nothing is lost and the reverse only
 unlinks the items. Items in the trash count too (hence the base managers, which see every
 row). Carries its own logic: the live matching code may change.
@@ -14,6 +14,15 @@ from urllib.parse import urlsplit
 
 from django.db import migrations
 from django.utils.text import slugify
+
+# Hosts where anyone publishes: one publisher's use of them in the KB so far says nothing
+# about the next link to them, so they are never attached by this migration.
+SHARED_HOSTS = {
+    "youtube.com", "youtu.be", "vimeo.com", "medium.com", "substack.com", "linkedin.com",
+    "x.com", "twitter.com", "facebook.com", "instagram.com", "tiktok.com", "github.com",
+    "github.io", "wordpress.com", "blogspot.com", "slideshare.net", "docs.google.com",
+    "drive.google.com", "dropbox.com", "bit.ly", "archive.org", "doi.org",
+}
 
 # (app label, model, URL field) of every model with a free-text publisher.
 PUBLISHED_MODELS = [("research", "ResearchLink", "url"), ("casestudies", "CaseStudy", "source_url")]
@@ -80,8 +89,10 @@ def sources_from_publishers(apps, schema_editor):
             model._base_manager.filter(pk__in=pks).update(source=source)
 
     for domain, keys in publishers_of_domain.items():
-        if len(keys) == 1 and not SourceDomain.objects.filter(domain=domain).exists():
-            SourceDomain.objects.create(source=source_of_key[next(iter(keys))], domain=domain)
+        shared = any(domain == host or domain.endswith(f".{host}") for host in SHARED_HOSTS)
+        if shared or len(keys) != 1 or SourceDomain.objects.filter(domain=domain).exists():
+            continue
+        SourceDomain.objects.create(source=source_of_key[next(iter(keys))], domain=domain)
 
     registered = dict(SourceDomain.objects.values_list("domain", "source_id"))
     for model, pk, domain in unnamed:
