@@ -37,10 +37,11 @@ class SourcedFormMixin:
             names = list(self.fields)
             names.insert(names.index("publisher") + 1, names.pop())
             self.order_fields(names)
-            self.fields["publisher"].required = False
-            self.fields[
-                "publisher"
-            ].help_text = "Filled from the source register when left blank and the site is known."
+            publisher = self.fields["publisher"]
+            publisher.required = False
+            publisher.help_text = (
+                "Left blank, it is filled from the source register if it knows the site."
+            )
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -156,3 +156,14 @@ def test_the_source_pages_cost_the_same_queries_for_one_item_as_for_many(
         response = reader_client.get(url)
     if page == "detail":
         assert len(response.context["cards"]) == 40
+
+
+def test_whoever_may_edit_an_item_from_an_unknown_site_is_offered_to_propose_it(
+    advocate_client: Client, advocate, reader_client: Client
+) -> None:
+    link = ResearchLinkFactory(url="https://nowhere.example/x", added_by=advocate)
+    hint = "This site is not in the source register yet"
+    response = advocate_client.get(link.get_absolute_url())
+    assertContains(response, hint)
+    assertContains(response, reverse("research:edit", args=[link.slug]))
+    assertNotContains(reader_client.get(link.get_absolute_url()), hint)
