@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "taggit",
     "kb.core",
     "kb.platforms",
+    "kb.sources",
     "kb.advocates",
     "kb.casestudies",
     "kb.experiments",

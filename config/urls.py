@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("kb.home.urls")),
     path("case-studies/", include("kb.casestudies.urls")),
     path("research/", include("kb.research.urls")),
+    path("sources/", include("kb.sources.urls")),
     path("experiments/", include("kb.experiments.urls")),
     path("articles/", include("kb.articles.urls")),
     path("advocates/", include("kb.advocates.urls")),

@@ -13,6 +13,8 @@ from kb.casestudies.models import CaseStudy, Metric, Sector
 from kb.core.models import Status
 from kb.platforms.models import Platform
 from kb.research.models import Kind, ResearchLink
+from kb.sources.models import Kind as SourceKind
+from kb.sources.models import Source, SourceDomain
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -127,6 +129,22 @@ class ResearchLinkFactory(ContentFactory):
     kind = Kind.SURVEY
     key_finding = "Employees trust colleagues more than brand accounts."
     added_by = factory.SubFactory(UserFactory)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    """A source with one domain (``domain=...``, or none with ``domain=None``)."""
+
+    class Meta:
+        model = Source
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Publisher {n}")
+    kind = SourceKind.RESEARCH_INSTITUTE
+
+    @factory.post_generation
+    def domain(self, create, extracted, **kwargs):
+        if create and extracted:
+            SourceDomain.objects.create(source=self, domain=extracted)
 
 
 class ArticleFactory(ContentFactory):

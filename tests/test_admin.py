@@ -26,6 +26,7 @@ from tests.factories import (
     NotificationFactory,
     PlatformFactory,
     ResearchLinkFactory,
+    SourceFactory,
     content_factory,
 )
 from tests.registry_app.factories import FindingFactory
@@ -61,6 +62,7 @@ def one_of_each(admin_user) -> dict[str, Model]:
         "advocates.AdvocateProfile": profile,
         "casestudies.CaseStudy": case_study,
         "research.ResearchLink": ResearchLinkFactory(tags=["video"]),
+        "sources.Source": SourceFactory(name="Office for National Statistics", domain="ons.gov.uk"),
         "articles.Article": article,
         "registry_app.Finding": FindingFactory(tags=["video"]),
         "comments.Comment": CommentFactory(target=article, body="Useful, thanks"),

@@ -1,7 +1,7 @@
 """List pages cost the same number of queries for 1 item as for 50: no N+1 anywhere.
 
 Each builder makes items carrying every relation a card shows (tags, platforms, metrics,
-authors with profiles, departments, handles), so a missing select_related or
+sources, authors with profiles, departments, handles), so a missing select_related or
 prefetch_related shows up as a difference between the two counts.
 """
 
@@ -25,6 +25,7 @@ from tests.factories import (
     MetricFactory,
     PlatformFactory,
     ResearchLinkFactory,
+    SourceFactory,
 )
 
 TAG = "video"
@@ -34,12 +35,15 @@ MANY = 50
 def make_case_studies(n: int) -> None:
     for _ in range(n):
         platforms = [PlatformFactory(), PlatformFactory()]
-        case_study = CaseStudyFactory(tags=[TAG, "linkedin"], platforms=platforms)
+        case_study = CaseStudyFactory(
+            tags=[TAG, "linkedin"], platforms=platforms, source=SourceFactory(domain=None)
+        )
         MetricFactory.create_batch(2, case_study=case_study)
 
 
 def make_research(n: int) -> None:
-    ResearchLinkFactory.create_batch(n, tags=[TAG, "surveys"])
+    for _ in range(n):
+        ResearchLinkFactory(tags=[TAG, "surveys"], source=SourceFactory(domain=None))
 
 
 def make_advocates(n: int) -> None:

@@ -24,14 +24,23 @@ class CaseStudyAdmin(ContentAdmin):
         "title", "organisation", "sector", "year", "evidence_level", "status", "featured",
         "published_at", "created_by",
     ]  # fmt: skip
-    list_filter = ["status", "featured", "sector", "evidence_level", "year", "platforms", "tags"]
+    list_filter = [
+        "status",
+        "featured",
+        "source__rating",
+        "sector",
+        "evidence_level",
+        "year",
+        "platforms",
+        "tags",
+    ]
     search_fields = ["title", "organisation", "summary", "publisher"]
-    autocomplete_fields = ["created_by", "platforms"]
+    autocomplete_fields = ["created_by", "platforms", "source"]
     inlines = [MetricInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "organisation", "sector", "platforms", "year"]}),
         ("Story", {"fields": ["summary", "challenge", "approach", "outcome"]}),
-        ("Evidence", {"fields": ["evidence_level", "source_url", "publisher"]}),
+        ("Evidence", {"fields": ["evidence_level", "source_url", "publisher", "source"]}),
         ("Publishing", {"fields": ["status", "featured", "published_at", "tags", "created_by"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]

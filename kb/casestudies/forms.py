@@ -4,9 +4,12 @@ from django import forms
 
 from kb.casestudies.models import CaseStudy, Metric
 from kb.core.forms import ContentForm
+from kb.sources.forms import SourcedFormMixin
 
 
-class CaseStudyForm(ContentForm):
+class CaseStudyForm(SourcedFormMixin, ContentForm):
+    url_field = "source_url"
+
     class Meta(ContentForm.Meta):
         model = CaseStudy
         fields = [

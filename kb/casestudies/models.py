@@ -13,6 +13,7 @@ from kb.core.models import Content, Status
 from kb.core.registry import ContentKind
 from kb.core.search import Facet, Searchable, SearchDocument, search_prefetch, tag_facets
 from kb.platforms.models import Platform, platform_facets
+from kb.sources.models import Source, attach_source
 
 
 class Sector(models.TextChoices):
@@ -63,6 +64,7 @@ class CaseStudy(Searchable, Content):
             "evidence": tuple((str(value), label) for value, label in EvidenceLevel.choices)
         },
     )
+    CARD_SELECT = ("source",)
     CARD_PREFETCH = ("platforms",)
 
     organisation = models.CharField(max_length=200)
@@ -74,6 +76,16 @@ class CaseStudy(Searchable, Content):
     outcome = models.TextField(max_length=20_000, blank=True, help_text="Markdown.")
     source_url = models.URLField("source URL", max_length=500, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
+    # SET_NULL: retiring a source must not block on, or take, the items that cite it; their
+    # publisher text stays, so nothing is lost. Not a revision field: it follows the URL.
+    source = models.ForeignKey(
+        "sources.Source",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="case_studies",
+        help_text="Found from the URL's domain when saved.",
+    )
     year = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1990), MaxValueValidator(2100)], db_index=True
     )
@@ -103,6 +115,10 @@ class CaseStudy(Searchable, Content):
             ),
         ]
 
+    def save(self, *args, **kwargs) -> None:
+        attach_source(self, self.source_url)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return slug_url("casestudies:detail", self.slug)
 
@@ -114,6 +130,7 @@ class CaseStudy(Searchable, Content):
             keywords=" ".join(
                 [tag.name for tag in tags]
                 + [self.organisation, self.get_sector_display()]
+                + [self.source.name if self.source_id else ""]
                 + [platform.name for platform in platforms]
             ),
             summary=markdown_to_text(self.summary),
@@ -135,9 +152,13 @@ class CaseStudy(Searchable, Content):
 
     @classmethod
     def search_queryset(cls):
-        return cls.objects.prefetch_related(
+        return cls.objects.select_related("source").prefetch_related(
             search_prefetch("platforms"), search_prefetch("metrics")
         )
+
+    @classmethod
+    def search_dependencies(cls):
+        return [(Source, "case_studies", {"name"})]
 
 
 CURRENCY_SYMBOLS = {"£", "$", "€", "¥", "₹", "CHF"}

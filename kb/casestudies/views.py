@@ -15,9 +15,7 @@ from kb.core.views import get_viewable_or_404
 
 def case_study_list(request: HttpRequest) -> HttpResponse:
     queryset = with_comment_counts(
-        CaseStudy.objects.published()
-        .select_related("created_by")
-        .prefetch_related("tags", "platforms")
+        CaseStudy.objects.published().select_related("created_by").for_cards()
     )
     return render_filtered_list(
         request, CaseStudyFilter, queryset, "casestudies/casestudy_list.html"
@@ -26,7 +24,7 @@ def case_study_list(request: HttpRequest) -> HttpResponse:
 
 def case_study_detail(request: HttpRequest, slug: str) -> HttpResponse:
     case_study = get_viewable_or_404(
-        CaseStudy.objects.select_related("created_by__advocate_profile").prefetch_related(
+        CaseStudy.objects.select_related("created_by__advocate_profile", "source").prefetch_related(
             "tags", "platforms", "metrics"
         ),
         request,

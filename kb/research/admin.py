@@ -53,19 +53,22 @@ class ImportConfirmForm(forms.Form):
             raise forms.ValidationError("The file was lost on the way; upload it again.") from None
 
 
+SOURCE_FIELDS = ["doi", "publisher", "source", "authors", "publication_date", "key_finding"]
+
+
 @admin.register(ResearchLink)
 class ResearchLinkAdmin(ContentAdmin):
     change_list_template = "admin/research/researchlink/change_list.html"
     list_display = [
         "title", "publisher", "kind", "publication_date", "status", "featured", "added_by",
     ]  # fmt: skip
-    list_filter = ["status", "featured", "kind", "publication_date", "tags"]
+    list_filter = ["status", "featured", "source__rating", "kind", "publication_date", "tags"]
     search_fields = ["title", "publisher", "authors", "url", "doi", "key_finding"]
-    autocomplete_fields = ["added_by"]
+    autocomplete_fields = ["added_by", "source"]
     readonly_fields = [*ContentAdmin.readonly_fields, "normalized_url"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "url", "normalized_url", "kind"]}),
-        ("Source", {"fields": ["doi", "publisher", "authors", "publication_date", "key_finding"]}),
+        ("Source", {"fields": SOURCE_FIELDS}),
         ("Publishing", {"fields": ["status", "featured", "published_at", "tags", "added_by"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]

@@ -5,9 +5,12 @@ from django import forms
 
 from kb.core.forms import ContentForm
 from kb.research.models import ResearchLink
+from kb.sources.forms import SourcedFormMixin
 
 
-class ResearchLinkForm(ContentForm):
+class ResearchLinkForm(SourcedFormMixin, ContentForm):
+    url_field = "url"
+
     class Meta(ContentForm.Meta):
         model = ResearchLink
         fields = [

@@ -12,6 +12,7 @@ from kb.core.permissions import AnyUser
 from kb.core.registry import ContentKind
 from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
 from kb.research.urls_normalize import normalize_doi, normalize_url
+from kb.sources.models import Source, attach_source
 
 DUPLICATE_URL = "This address is already in the KB; an editor can help you find it."
 
@@ -46,10 +47,21 @@ class ResearchLink(Searchable, Content):
         source_url_field="url",
     )
     SUMMARY_FIELD = "key_finding"
+    CARD_SELECT = ("source",)
 
     url = models.URLField("URL", max_length=500)
     normalized_url = models.CharField(max_length=500, unique=True, editable=False)
     publisher = models.CharField(max_length=200)
+    # SET_NULL: retiring a source must not block on, or take, the items that cite it; their
+    # publisher text stays, so nothing is lost. Not a revision field: it follows the URL.
+    source = models.ForeignKey(
+        "sources.Source",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="research_links",
+        help_text="Found from the URL's domain when saved.",
+    )
     authors = models.CharField(max_length=300, blank=True)
     publication_date = models.DateField(null=True, blank=True, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER, db_index=True)
@@ -114,10 +126,23 @@ class ResearchLink(Searchable, Content):
     def save(self, *args, **kwargs) -> None:
         self.normalized_url = normalize_url(self.url)
         self.doi = normalize_doi(self.doi)
+        attach_source(self, self.url)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return slug_url("research:detail", self.slug)
+
+    @property
+    def source_name(self) -> str:
+        return self.source.name if self.source_id else ""
+
+    @classmethod
+    def search_queryset(cls):
+        return cls.objects.select_related("source")
+
+    @classmethod
+    def search_dependencies(cls):
+        return [(Source, "research_links", {"name"})]
 
     @property
     def year(self) -> int | None:
@@ -131,7 +156,9 @@ class ResearchLink(Searchable, Content):
         return SearchDocument(
             title=self.title,
             url=self.get_absolute_url(),
-            keywords=" ".join([tag.name for tag in tags] + [self.publisher, self.authors]),
+            keywords=" ".join(
+                [tag.name for tag in tags] + [self.publisher, self.authors, self.source_name]
+            ),
             summary=markdown_to_text(self.key_finding),
             body=self.get_kind_display(),
             subtitle=" · ".join(

@@ -19,7 +19,7 @@ def research_list(request: HttpRequest) -> HttpResponse:
     # The export links carry the list's filters and sort, not its page: they cite it all.
     cite_query = request.GET.copy()
     cite_query.pop("page", None)
-    queryset = ResearchLink.objects.published().prefetch_related("tags")
+    queryset = ResearchLink.objects.published().for_cards()
     return render_filtered_list(
         request,
         ResearchLinkFilter,
@@ -60,7 +60,9 @@ def research_cite(request: HttpRequest, slug: str, extension: str) -> StreamingH
 
 def research_detail(request: HttpRequest, slug: str) -> HttpResponse:
     link = get_viewable_or_404(
-        ResearchLink.objects.select_related("added_by__advocate_profile").prefetch_related("tags"),
+        ResearchLink.objects.select_related(
+            "added_by__advocate_profile", "source"
+        ).prefetch_related("tags"),
         request,
         slug=slug,
     )

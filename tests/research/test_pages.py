@@ -282,7 +282,7 @@ def test_saving_a_link_unchanged_is_not_a_duplicate_of_itself(
     ("bad_input", "error"),
     [
         ({"title": "x" * 10_000}, "Ensure this value has at most 200 characters"),
-        ({"publisher": ""}, "This field is required"),
+        ({"publisher": ""}, "Name the publisher: this site is not in the source register."),
         ({"url": "not a url"}, "Enter a valid URL"),
         ({"url": ""}, "This field is required"),
         ({"tags": "z" * 51}, "Keep each tag under 50 characters"),

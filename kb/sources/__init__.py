@@ -1,0 +1,1 @@
+"""Publishers that research and case studies come from, with the editors' rating of each."""
