@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kb.comments.models import with_comment_counts
+from kb.comments.models import for_cards
 from kb.comments.threads import comment_thread
 from kb.content.editing import content_form_views
 from kb.core.lists import related_by_tags, render_filtered_list
@@ -18,11 +18,7 @@ from kb.experiments.services import PromotionRefused, experiment_promote
 
 
 def experiment_list(request: HttpRequest) -> HttpResponse:
-    queryset = with_comment_counts(
-        Experiment.objects.published()
-        .select_related("department", "created_by")
-        .prefetch_related("tags", "platforms")
-    )
+    queryset = for_cards(Experiment.objects.published())
     return render_filtered_list(
         request,
         ExperimentFilter,
