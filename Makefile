@@ -13,9 +13,10 @@ BENCH_DOCS ?= 100000
 BENCH_SQLITE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
 BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/kb_bench
 # Production-like: DEBUG off (no query logging), hashed static files, and so a strong
-# SECRET_KEY, made afresh for each run since the benchmark signs nothing that must last.
-BENCH_SECRET_KEY := $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')
-BENCH_ENV := SECRET_KEY=$(BENCH_SECRET_KEY) ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
+# SECRET_KEY, made afresh for each bench command since the benchmark signs nothing that
+# must last ("=", not ":=": no other target pays for making one).
+BENCH_SECRET_KEY = $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')
+BENCH_ENV = SECRET_KEY=$(BENCH_SECRET_KEY) ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 
 .PHONY: run test browser lint test-sqlite test-postgres check-postgres install lock clean bench \
 	bench-sqlite bench-postgres
