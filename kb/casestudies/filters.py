@@ -2,7 +2,8 @@
 
 import django_filters
 
-from kb.casestudies.models import CaseStudy, EvidenceLevel, Sector
+from kb.casestudies.models import CaseStudy, Sector
+from kb.core.evidence import EvidenceLevel
 from kb.core.filters import SortFilter, TagFilter
 from kb.platforms.models import Platform
 

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from kb.core.evidence import EvidenceLevel
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, Status
@@ -29,16 +30,6 @@ class Sector(models.TextChoices):
     HOSPITALITY = "hospitality", "Hospitality & travel"
     ENERGY = "energy", "Energy & utilities"
     MEDIA = "media", "Media & culture"
-
-
-class EvidenceLevel(models.IntegerChoices):
-    """How far a claim can be trusted, weakest first; ordering by it ranks stronger evidence."""
-
-    ANECDOTE = 1, "Anecdote"
-    SELF_REPORTED = 2, "Self-reported figures"
-    MEASURED = 3, "Measured with published data"
-    PEER_REVIEWED = 4, "Peer-reviewed or audited"
-    INDEPENDENTLY_VERIFIED = 5, "Independently verified"
 
 
 class CaseStudy(Searchable, Content):

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from kb.casestudies.models import CaseStudy, EvidenceLevel, Metric, Sector
+from kb.casestudies.models import CaseStudy, Metric, Sector
+from kb.core.evidence import EvidenceLevel
 from kb.core.models import Status
 from kb.core.permissions import AnyUser
 from kb.experiments.models import Experiment

@@ -25,7 +25,8 @@ from taggit.models import Tag, TaggedItem
 
 from kb.advocates.models import AdvocateProfile, Department
 from kb.articles.models import Article
-from kb.casestudies.models import CaseStudy, EvidenceLevel, Sector
+from kb.casestudies.models import CaseStudy, Sector
+from kb.core.evidence import EvidenceLevel
 from kb.core.models import Status
 from kb.platforms.models import Platform
 from kb.research.models import Kind, ResearchLink

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from kb.casestudies.models import CaseStudy, EvidenceLevel, Metric, Sector
+from kb.casestudies.models import CaseStudy, Metric, Sector
+from kb.core.evidence import EvidenceLevel
 from kb.core.models import Status
 from tests.factories import CaseStudyFactory, MetricFactory, PlatformFactory
 

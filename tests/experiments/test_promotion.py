@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from kb.casestudies.models import CaseStudy, EvidenceLevel
+from kb.casestudies.models import CaseStudy
+from kb.core.evidence import EvidenceLevel
 from kb.core.models import Status
 from kb.experiments.models import Experiment, Outcome
 from kb.experiments.services import PromotionRefused, experiment_promote

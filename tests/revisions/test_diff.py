@@ -13,7 +13,8 @@ from pytest_django.asserts import (
 )
 
 from kb.articles.models import Article
-from kb.casestudies.models import CaseStudy, EvidenceLevel
+from kb.casestudies.models import CaseStudy
+from kb.core.evidence import EvidenceLevel
 from kb.core.models import Status
 from kb.research.models import ResearchLink
 from kb.revisions.diff import CONTEXT, Chunk, FieldChange, compare

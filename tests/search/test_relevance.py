@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from kb.casestudies.models import EvidenceLevel
+from kb.core.evidence import EvidenceLevel
 from kb.core.models import Status
 from kb.search import service
 from kb.search.backends import get_backend

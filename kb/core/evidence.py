@@ -1,0 +1,17 @@
+"""The one scale of evidence every kind of content is graded on.
+
+Case studies, research links and experiments share it, so a badge, a filter and a search
+facet mean the same thing wherever they appear.
+"""
+
+from django.db import models
+
+
+class EvidenceLevel(models.IntegerChoices):
+    """How far a claim can be trusted, weakest first; ordering by it ranks stronger evidence."""
+
+    ANECDOTE = 1, "Anecdote"
+    SELF_REPORTED = 2, "Self-reported figures"
+    MEASURED = 3, "Measured with published data"
+    PEER_REVIEWED = 4, "Peer-reviewed or audited"
+    INDEPENDENTLY_VERIFIED = 5, "Independently verified"
