@@ -90,3 +90,20 @@ class IndexState(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+
+class IndexChange(models.Model):
+    """The log of changed entries: a row for every insert, update and delete of an entry,
+    written by database triggers (migration 0005), so each process brings its sets
+    (kb.search.snapshot) up to date by re-reading only what changed. The token tells a
+    change from another that took its number after a rollback (SQLite reuses them).
+
+    An entry's facets change only with its row (kb.search.index writes both), so the
+    entries alone are logged. The triggers keep the newest PRUNE_AFTER changes."""
+
+    seq = models.BigAutoField(primary_key=True)
+    entry_id = models.BigIntegerField()
+    token = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {self.entry_id}"

@@ -10,6 +10,7 @@ import json
 from contextlib import contextmanager
 
 from django.db import transaction
+from pyroaring import BitMap
 
 from kb.core.search import Facet
 from kb.search.backends.base import (
@@ -21,7 +22,6 @@ from kb.search.backends.base import (
     any_word,
     facet_rows,
 )
-from kb.search.bitsets import bits_from_words
 from kb.search.models import IndexEntry
 from kb.search.query import Query, Term
 
@@ -161,22 +161,18 @@ class SQLiteBackend(SearchBackend):
         for entry in entries:
             entry._state.adding = False
 
-    def _bits(self, expression: str) -> int:
-        # The ids' bits are distinct, so their sum is their OR and never overflows.
-        sql = (
-            f"SELECT rowid >> 6, sum(1 << (rowid & 63)) FROM {FTS} WHERE {FTS} MATCH %s GROUP BY 1"
-        )
-        return bits_from_words(self._rows(sql, [expression]))
+    def _matching(self, expression: str) -> BitMap:
+        return self._id_set(f"SELECT rowid AS id FROM {FTS} WHERE {FTS} MATCH %s", [expression])
 
-    def match(self, query: Query) -> int:
-        return self._bits(match_expression(query))
+    def match(self, query: Query) -> BitMap:
+        return self._matching(match_expression(query))
 
     def word_samples(self, words: list[str], size: int) -> list[list[int]]:
         sql = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s LIMIT {int(size)}"
         return self._ids_of_each(sql, [_fts_term(Term((word,))) for word in words])
 
-    def field_matches(self, query: Query, fields: str) -> int:
-        return self._bits(self._in_fields(query, fields))
+    def field_matches(self, query: Query, fields: str) -> BitMap:
+        return self._matching(self._in_fields(query, fields))
 
     def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
         return self._scores(query, ids, "")

@@ -48,10 +48,11 @@ class Command(BaseCommand):
                 f" = {indexed / seconds:.0f} docs/s"
             )
         started = time.perf_counter()
-        snapshot = snapshots.current()
+        sets = snapshots.current()
         self.stdout.write(
-            f"snapshot load (after any index write, once per process):"
-            f" {(time.perf_counter() - started) * 1000:.0f} ms for {len(snapshot.all_ids)} entries"
+            f"search sets load (a fresh process's first search): "
+            f"{(time.perf_counter() - started) * 1000:.0f} ms for {len(sets.all)} entries,"
+            f" {len(sets.facets)} facet values, {sets.size() / 1e6:.1f} MB"
         )
         user, _ = get_user_model().objects.get_or_create(username="bench-reader")
         client = Client()
