@@ -75,7 +75,7 @@ class Sets:
     def size(self) -> int:
         """Bytes the sets take, serialized (about what they take in memory)."""
         sets = [self.all, self.public, *self.types.values(), *self.facets.values()]
-        return sum(entries.get_serialized_size_in_bytes() for entries in sets)
+        return sum(len(entries.serialize()) for entries in sets)
 
 
 def _id_sets(sql: str, params: list) -> list[tuple]:
