@@ -339,19 +339,25 @@ def _best_of_body(
 
 def _newest(hits: BitMap, total: int, count: int) -> list[int]:
     """The ``count`` newest hits (undated ones last, newest id first): a short hit list is
-    sorted, a broad one found by walking the entries newest first a batch at a time."""
-    entries = IndexEntry.objects.order_by(F("published_at").desc(nulls_last=True), "-pk")
+    sorted, a broad one found by walking the entries newest first a batch at a time (the
+    dated ones through the date index, then the undated)."""
     if len(hits) <= ORDER_SCAN_THRESHOLD:
-        return list(entries.filter(pk__in=list(hits)).values_list("pk", flat=True)[:count])
+        entries = IndexEntry.objects.filter(pk__in=list(hits))
+        newest = entries.order_by(F("published_at").desc(nulls_last=True), "-pk")
+        return list(newest.values_list("pk", flat=True)[:count])
     found: list[int] = []
-    # Enough entries for about twice ``count`` hits among them, at the hits' density.
-    batch, start = max(200, 2 * count * total // len(hits)), 0
-    while len(found) < count:
-        ids = list(entries.values_list("pk", flat=True)[start : start + batch])
-        found += [pk for pk in ids if pk in hits]
-        if len(ids) < batch:
-            break
-        start, batch = start + batch, batch * 4
+    for entries in (
+        IndexEntry.objects.filter(published_at__isnull=False).order_by("-published_at", "-pk"),
+        IndexEntry.objects.filter(published_at__isnull=True).order_by("-pk"),
+    ):
+        # Enough entries for about twice ``count`` hits among them, at the hits' density.
+        batch, start = max(200, 2 * count * total // len(hits)), 0
+        while len(found) < count:
+            ids = list(entries.values_list("pk", flat=True)[start : start + batch])
+            found += [pk for pk in ids if pk in hits]
+            if len(ids) < batch:
+                break
+            start, batch = start + batch, batch * 4
     return found[:count]
 
 
