@@ -155,7 +155,7 @@ def _count_words(added: Counter, removed: Counter) -> None:
 
 
 def _changed() -> None:
-    """Tell every process its snapshot of the index is out of date (see snapshot.py).
+    """Queue behind any other index write (processes follow IndexChange, see snapshot.py).
 
     Every index write calls this first: updating IndexState's one row holds its lock until
     the write commits, so writers queue instead of two of them deleting an object's old

@@ -81,10 +81,8 @@ class SearchWord(models.Model):
 
 
 class IndexState(models.Model):
-    """A single row whose version changes with every write to the index, so each process
-    knows when its in-memory snapshot of visibility and facets (kb.search.snapshot) is
-    stale. A random version, not a counter: a rolled-back write must never be mistaken
-    for the state it had reached."""
+    """A single row every index write updates first, so writers queue on its lock (see
+    kb.search.index._changed) and their changes reach IndexChange in commit order."""
 
     version = models.CharField(max_length=32)
 

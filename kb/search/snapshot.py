@@ -23,6 +23,7 @@ from django.utils import timezone
 from pyroaring import BitMap
 
 from kb.search.backends import get_backend
+from kb.search.backends.base import ids_in
 from kb.search.models import IndexChange, IndexEntry, IndexFacet
 
 # A process further behind than this re-reads everything rather than every change.
@@ -79,14 +80,10 @@ class Sets:
 
 
 def _id_sets(sql: str, params: list) -> list[tuple]:
-    """Rows of ``sql`` whose last column is a comma-separated list of ids, as BitMaps."""
+    """Rows of ``sql`` whose last column is an id_list() aggregate, as sets."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(*row[:-1], ids_in(row[-1])) for row in cursor.fetchall()]
-
-
-def ids_in(text: str | None) -> BitMap:
-    return BitMap(map(int, text.split(","))) if text else BitMap()
 
 
 def _due(now: datetime) -> tuple[str, list]:
@@ -121,9 +118,14 @@ def _entry_sets(where: str, params: list, now: datetime) -> tuple[BitMap, dict[s
 
 def _facet_sets(where: str, params: list) -> tuple[dict[FacetKey, BitMap], dict[FacetKey, str]]:
     ids = get_backend().id_list("entry_id")
+    table = IndexFacet._meta.db_table
+    # The label of each value from its first row (through the index on name and value):
+    # max(label) would read every row, not just its index entry.
+    label = (
+        f"(SELECT l.label FROM {table} l WHERE l.name = f.name AND l.value = f.value LIMIT 1)"
+    )
     rows = _id_sets(
-        f"SELECT name, value, max(label), {ids} FROM {IndexFacet._meta.db_table}"
-        f" WHERE {where} GROUP BY 1, 2",
+        f"SELECT f.name, f.value, {label}, {ids} FROM {table} f WHERE {where} GROUP BY 1, 2",
         params,
     )
     return (
@@ -147,7 +149,7 @@ def _apply(sets: Sets, change: tuple[int, int], changed: BitMap, now: datetime) 
     # Ids are integers, so listing them in the SQL is safe; there are at most MAX_CHANGES.
     where = f"id IN ({', '.join(map(str, changed))})" if changed else "1 = 0"
     public, types = _entry_sets(where, [], now)
-    facets, labels = _facet_sets(where.replace("id IN", "entry_id IN"), [])
+    facets, labels = _facet_sets(where.replace("id IN", "f.entry_id IN"), [])
     public |= sets.public - changed
     if sets.due(now):
         due, params = _due(now)

@@ -6,6 +6,8 @@ and paging are the same for every backend and live in kb.search.snapshot and ser
 Sets of entries are roaring bitmaps; the database hands one over as a single text of ids.
 """
 
+import sys
+from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
@@ -29,6 +31,15 @@ def facet_rows(entries: list[IndexEntry], facets: list[list[Facet]]) -> list[tup
         for entry, entry_facets in zip(entries, facets, strict=True)
         for f in entry_facets
     ]
+
+
+def ids_in(text: str | None) -> BitMap:
+    """The set of ids in an ``id_list()`` aggregate: eight hex digits an id, big-endian
+    (decoded in C: a tenth of the time of parsing decimal numbers one by one)."""
+    ids = array("I", bytes.fromhex(text or ""))
+    if sys.byteorder == "little":
+        ids.byteswap()
+    return BitMap(ids)
 
 
 def any_word(query: Query) -> Query:
@@ -99,14 +110,15 @@ class SearchBackend:
             return cursor.fetchall()
 
     def id_list(self, column: str) -> str:
-        """An aggregate of ``column`` into one comma-separated text: a match of tens of
-        thousands of ids is one row to fetch, not one a id."""
-        return f"group_concat({column})"
+        """An aggregate of the ids in ``column`` into one text for ids_in(): a match of
+        tens of thousands of ids is one row to fetch, not one an id. Ids stay below 2³²,
+        as the sets' do."""
+        return f"group_concat(printf('%%08x', {column}), '')"
 
     def _id_set(self, sql: str, params: list) -> BitMap:
         """The ids ``sql`` (a SELECT of one id column) selects."""
         (text,) = self._rows(f"SELECT {self.id_list('found.id')} FROM ({sql}) found", params)[0]
-        return BitMap(map(int, text.split(","))) if text else BitMap()
+        return ids_in(text)
 
     def _ids_of_each(self, sql: str, params: list[str]) -> list[list[int]]:
         """The ids ``sql`` (a SELECT of ids, one parameter) selects for each parameter, in

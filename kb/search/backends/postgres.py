@@ -115,7 +115,7 @@ class PostgresBackend(SearchBackend):
             " ALTER COLUMN document SET STORAGE EXTERNAL, SET (toast_tuple_target = 128)"
         )
         # Texts out of line: rows of 2 kB and more (most documents) would otherwise keep
-        # them inline, and the entries, which the snapshot and highlighting read, would
+        # them inline, and the entries, which the search sets and highlighting read, would
         # crowd the vectors out of shared buffers.
         execute(f"ALTER TABLE {entries} SET (toast_tuple_target = 256)")
         if self._has_lz4():
@@ -226,7 +226,7 @@ class PostgresBackend(SearchBackend):
             entry._state.adding = False
 
     def id_list(self, column: str) -> str:
-        return f"string_agg(({column})::text, ',')"
+        return f"string_agg(lpad(to_hex({column}), 8, '0'), '')"
 
     def match(self, query: Query) -> BitMap:
         sql = f"SELECT entry_id AS id FROM {VECTORS}, {QUERY} WHERE document @@ q"
