@@ -121,9 +121,7 @@ def _facet_sets(where: str, params: list) -> tuple[dict[FacetKey, BitMap], dict[
     table = IndexFacet._meta.db_table
     # The label of each value from its first row (through the index on name and value):
     # max(label) would read every row, not just its index entry.
-    label = (
-        f"(SELECT l.label FROM {table} l WHERE l.name = f.name AND l.value = f.value LIMIT 1)"
-    )
+    label = f"(SELECT l.label FROM {table} l WHERE l.name = f.name AND l.value = f.value LIMIT 1)"
     rows = _id_sets(
         f"SELECT f.name, f.value, {label}, {ids} FROM {table} f WHERE {where} GROUP BY 1, 2",
         params,

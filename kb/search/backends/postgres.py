@@ -194,7 +194,8 @@ class PostgresBackend(SearchBackend):
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for sql in self._indexes:
                 cursor.execute(sql)
-            for table in (self.entry_table, VECTORS, self.word_table):
+            # The facet rows too: a process's whole load of its sets groups them all.
+            for table in (self.entry_table, self.facet_table, VECTORS, self.word_table):
                 cursor.execute(f"ANALYZE {table}")
 
     def write(self, entries: list[IndexEntry], facets: list[list[Facet]]) -> None:
