@@ -20,9 +20,9 @@ class IndexEntry(models.Model):
     is_published = models.BooleanField()
     published_at = models.DateTimeField(null=True)
     owner_id = models.BigIntegerField(null=True)
-    # The single-valued facets live on the row; tags and platforms in IndexFacet.
-    doc_type = models.CharField(max_length=20)
-    evidence_level = models.PositiveSmallIntegerField(null=True)
+    doc_type = models.CharField(max_length=20)  # the type facet
+    evidence_level = models.PositiveSmallIntegerField(null=True)  # orders ties
+    # No longer written: every declared facet is an IndexFacet row. To be dropped.
     year = models.PositiveSmallIntegerField(null=True)
     department = models.CharField(max_length=120, blank=True)
     department_name = models.CharField(max_length=120, blank=True)

@@ -35,7 +35,7 @@ def facet_rows(entries: list[IndexEntry], facets: list[list[Facet]]) -> list[tup
 
 def ids_in(text: str | None) -> BitMap:
     """The set of ids in an ``id_list()`` aggregate: eight hex digits an id, big-endian
-    (decoded in C: a tenth of the time of parsing decimal numbers one by one)."""
+    (decoded in C, many times faster than parsing decimal numbers one by one)."""
     ids = array("I", bytes.fromhex(text or ""))
     if sys.byteorder == "little":
         ids.byteswap()
@@ -154,8 +154,8 @@ class SearchBackend:
 
     def title_scores(self, query: Query, hits: BitMap) -> list[tuple[int, float]]:
         """(entry id, relevance) of the ``hits`` (entries matching ``query``) with a
-        positive term of ``query`` in their title."""
-        return self.scores(query, list(hits & self.field_matches(query, "title")))
+        positive term of ``query`` in their title, in one statement."""
+        raise NotImplementedError
 
     def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
         """(entry id, relevance) of these entries, which all match ``query``; a higher

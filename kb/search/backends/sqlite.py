@@ -121,8 +121,8 @@ class SQLiteBackend(SearchBackend):
                 cursor.execute(sql)
 
     def write(self, entries: list[IndexEntry], facets: list[list[Facet]]) -> None:
-        """executemany rather than bulk_create: preparing 16 fields of 100,000 objects cost
-        the ORM about 8 s of a 50 s rebuild. Ids continue the table's AUTOINCREMENT
+        """executemany rather than bulk_create: the ORM's preparing every field of every
+        object was a large share of a rebuild. Ids continue the table's AUTOINCREMENT
         sequence, as SQLite would number them, so the facets can name their entries; the
         write lock is held from the transaction's start (IMMEDIATE), so no one else
         numbers entries meanwhile."""
@@ -177,6 +177,15 @@ class SQLiteBackend(SearchBackend):
     def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
         return self._scores(query, ids, "")
 
+    def title_scores(self, query: Query, hits: BitMap) -> list[tuple[int, float]]:
+        # The match is walked once; bm25() runs only for the rows with a title match.
+        sql = (
+            f"SELECT rowid, {SCORE} FROM {FTS} WHERE {FTS} MATCH %s"
+            f" AND +rowid IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
+        )
+        found = self._rows(sql, [match_expression(query), self._in_fields(query, "title")])
+        return [(pk, score) for pk, score in found if pk in hits]
+
     def tiered_scores(self, query: Query, ids: list[int]) -> list[tuple[int, int, float]]:
         in_field = f"rowid IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
         tier = f"CASE WHEN {in_field} THEN 2 WHEN {in_field} THEN 1 ELSE 0 END, "
@@ -193,9 +202,9 @@ class SQLiteBackend(SearchBackend):
     ) -> list[tuple]:
         if not ids:
             return []
-        # Looking rowids up makes FTS5 restart the match for each (about 1 ms apiece at
-        # 100,000 documents). The unary + keeps the id list away from FTS5: it walks the
-        # matches once and bm25() runs only for the rows in the list.
+        # Looking rowids up makes FTS5 restart the match for each one. The unary + keeps
+        # the id list away from FTS5: it walks the matches once and bm25() runs only for
+        # the rows in the list.
         sql = (
             f"SELECT rowid, {extra}{SCORE} FROM {FTS} WHERE {FTS} MATCH %s"
             " AND +rowid IN (SELECT value FROM json_each(%s))"
