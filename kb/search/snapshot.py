@@ -145,9 +145,9 @@ def _apply(sets: Sets, change: tuple[int, int], changed: BitMap, now: datetime) 
     """``sets`` with the ``changed`` entries re-read (gone if deleted) and what fell due
     since it was made added to the public ones."""
     # Ids are integers, so listing them in the SQL is safe; there are at most MAX_CHANGES.
-    where = f"id IN ({', '.join(map(str, changed))})" if changed else "1 = 0"
-    public, types = _entry_sets(where, [], now)
-    facets, labels = _facet_sets(where.replace("id IN", "f.entry_id IN"), [])
+    ids = ", ".join(map(str, changed)) or "NULL"
+    public, types = _entry_sets(f"id IN ({ids})", [], now)
+    facets, labels = _facet_sets(f"f.entry_id IN ({ids})", [])
     public |= sets.public - changed
     if sets.due(now):
         due, params = _due(now)
@@ -193,7 +193,8 @@ def current(now: datetime | None = None) -> Sets:
         return sets
     with _lock:
         sets = _states.get(key)
-        _states[key] = sets = _refreshed(sets, latest, now)
+        if sets is None or sets.change != latest or sets.due(now):
+            _states[key] = sets = _refreshed(sets, latest, now)
     return sets
 
 
