@@ -13,12 +13,13 @@ further behind than the log reaches, loads them whole: a statement grouping the 
 by type and one grouping the facet rows by value, each set arriving as one text of ids.
 """
 
+import logging
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 from pyroaring import BitMap
 
@@ -29,6 +30,7 @@ from kb.search.models import IndexChange, IndexEntry, IndexFacet
 # A process further behind than this re-reads everything rather than every change.
 MAX_CHANGES = 5000
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _states: dict[str, "Sets"] = {}
 
@@ -213,3 +215,15 @@ def _refreshed(sets: Sets | None, latest: tuple[int, int], now: datetime) -> Set
         return _load(latest, now)
     changed = BitMap(entry for seq, _, entry in log if seq > seen)
     return _apply(sets, latest, changed, now)
+
+
+def warm() -> None:
+    """Load the sets before a process takes requests (gunicorn.conf.py calls this in each
+    new worker), so no request waits for a whole load; a failure is logged and the first
+    search loads them instead."""
+    try:
+        current()
+    except DatabaseError:
+        logger.exception("Could not load the search sets; the first search will.")
+    finally:
+        connection.close()
