@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "kb.notifications",
     "kb.linkcheck",
     "kb.search",
+    "kb.questions",
     "kb.departments",
     "kb.home",
 ]

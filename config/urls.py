@@ -19,6 +19,7 @@ urlpatterns = [
     path("articles/", include("kb.articles.urls")),
     path("advocates/", include("kb.advocates.urls")),
     path("departments/", include("kb.departments.urls")),
+    path("questions/", include("kb.questions.urls")),
     path("search/", include("kb.search.urls")),
     path("uploads/", include("kb.uploads.urls")),
     path("history/", include("kb.revisions.urls")),

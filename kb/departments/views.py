@@ -15,8 +15,10 @@ from kb.departments.forms import StageChangeForm
 from kb.departments.models import StageChange
 from kb.departments.services import can_record_stage, stage_change_record
 from kb.experiments.models import Experiment
+from kb.questions.models import Question
 
 NEWEST = 5  # newest contributions of each kind on a department's page
+OPEN_QUESTIONS = 20
 
 
 def department_list(request: HttpRequest) -> HttpResponse:
@@ -56,6 +58,11 @@ def _render_detail(
         "advocates": AdvocateProfile.objects.listed().for_cards().filter(department=department),
         "contributions": contributions,
         "success_rate": Experiment.objects.published().filter(department=department).success_rate(),
+        "open_questions": Question.objects.visible_to(request.user)
+        .live()
+        .open()
+        .filter(department=department)
+        .for_lists()[:OPEN_QUESTIONS],
         "form": form if can_record_stage(request.user) else None,
     }
     return render(request, "departments/department_detail.html", context, status=status)
