@@ -1,9 +1,12 @@
-"""Department pages: where each department stands, who champions it there, what it made."""
+"""Department pages (where each department stands, who champions it there, what it made)
+and the adoption dashboard with its CSV downloads."""
+
+import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,7 +14,8 @@ from kb.advocates.models import AdvocateProfile, Department
 from kb.comments.models import for_cards
 from kb.core.lists import paginate
 from kb.departments.contributions import department_path, published_by_kind
-from kb.departments.forms import StageChangeForm
+from kb.departments.dashboard import Dashboard, Filters, build, department_rows, month_label
+from kb.departments.forms import DashboardFilterForm, StageChangeForm
 from kb.departments.models import StageChange
 from kb.departments.services import can_record_stage, stage_change_record
 from kb.experiments.models import Experiment
@@ -19,6 +23,7 @@ from kb.questions.models import Question
 
 NEWEST = 5  # newest contributions of each kind on a department's page
 OPEN_QUESTIONS = 20
+DASHBOARD_PERMISSION = "departments.view_adoption_dashboard"
 
 
 def department_list(request: HttpRequest) -> HttpResponse:
@@ -79,3 +84,56 @@ def stage_record(request: HttpRequest, slug: str) -> HttpResponse:
     stage_change_record(department=department, editor=request.user, **form.cleaned_data)
     messages.success(request, f"{department} is now at “{form.cleaned_data['stage']}”.")
     return redirect("departments:detail", slug=department.slug)
+
+
+def _dashboard_or_403(request: HttpRequest) -> tuple[DashboardFilterForm, Dashboard]:
+    user = request.user
+    if not (user.is_active and (user.is_staff or user.has_perm(DASHBOARD_PERMISSION))):
+        raise PermissionDenied("The adoption dashboard is for editors and staff.")
+    form = DashboardFilterForm(request.GET)
+    used = form if form.is_valid() else DashboardFilterForm.default()
+    data = used.cleaned_data
+    filters = Filters(
+        start=data["start_month"],
+        end=data["end_month"],
+        department=data.get("department"),
+        platform=data.get("platform"),
+        topic=data.get("topic"),
+    )
+    return form, build(filters)
+
+
+def adoption_dashboard(request: HttpRequest) -> HttpResponse:
+    form, dashboard = _dashboard_or_403(request)
+    context = {
+        "form": form,
+        "dashboard": dashboard,
+        "rows": department_rows(dashboard),
+        "query": request.GET.urlencode(),
+        "period": f"{month_label(dashboard.filters.start)} to {month_label(dashboard.filters.end)}",
+    }
+    # Bad filters are reported beside the form, and the default period is shown meanwhile.
+    status = 400 if form.errors else 200
+    return render(request, "departments/dashboard.html", context, status=status)
+
+
+def dashboard_csv(request: HttpRequest, chart: str) -> HttpResponse:
+    form, dashboard = _dashboard_or_403(request)
+    found = next((c for c in dashboard.charts if c.slug == chart), None)
+    if found is None:
+        raise Http404("No such chart.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="adoption-{found.slug}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Month", *[series.name for series in found.series]])
+    for column, values in found.rows:
+        writer.writerow([column, *[_cell(value) for value in values]])
+    if found.has_totals:
+        writer.writerow(["All time", *[_cell(series.total) for series in found.series]])
+    return response
+
+
+def _cell(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if value == int(value) else str(value)
