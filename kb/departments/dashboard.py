@@ -1,9 +1,10 @@
 """The adoption dashboard's numbers: month by month and all time, for the organisation
 and per department, from a bounded number of queries.
 
-Every measure is one grouped query (by month and department) whatever the number of
-months or departments — one per kind of content for the contributions — and the months,
-the departments and the totals are put together here in Python. An item belongs to the
+Every measure is one query grouped by department with a filtered count per month,
+whatever the number of months or departments — one per kind of content for the
+contributions — and the organisation's sums and the totals are put together here in
+Python. An item belongs to the
 department it names or its owner's (``department_path``); by its id, so a department
 renamed mid-period keeps its whole history under its new name.
 """
@@ -13,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -26,23 +26,24 @@ from kb.platforms.models import Platform
 from kb.questions.models import Question
 
 Month = tuple[int, int]
-# (department id or None, month or None) → a number; month None for rows without a date.
-Counts = dict[tuple[int | None, Month | None], int]
+# (department id or None, month) → a number.
+Counts = dict[tuple[int | None, Month], int]
 
 
-def month_of(value: date | datetime | None) -> Month | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
+def month_of(value: date) -> Month:
     return (value.year, value.month)
 
 
+def next_month(month: Month) -> Month:
+    year, number = month
+    return (year + 1, 1) if number == 12 else (year, number + 1)
+
+
 def months_between(start: Month, end: Month) -> list[Month]:
-    months, (year, month) = [], start
-    while (year, month) <= end:
-        months.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    months, month = [], start
+    while month <= end:
+        months.append(month)
+        month = next_month(month)
     return months
 
 
@@ -63,22 +64,58 @@ class Filters:
         return months_between(self.start, self.end)
 
 
-def _grouped(queryset: QuerySet, date_field: str, dept_path: str, **counts) -> list[dict]:
-    """Rows of (month, department, counts…): the one query a measure costs."""
-    counts = counts or {"n": Count("pk", distinct=True)}
-    return list(
-        queryset.order_by()
-        .annotate(month=TruncMonth(date_field))
-        .values("month", dept_path)
-        .annotate(**counts)
+BEFORE: Month = (0, 0)  # the bucket of everything before the period: sorts first
+
+
+def _month_start(month: Month, dates: bool) -> date | datetime:
+    """The first moment of a month in the site's time zone (a date for date fields)."""
+    first = date(month[0], month[1], 1)
+    midnight = datetime(first.year, first.month, 1, tzinfo=timezone.get_current_timezone())
+    return first if dates else midnight
+
+
+def _by_month(
+    queryset: QuerySet,
+    date_field: str,
+    dept_path: str,
+    months: list[Month],
+    conditions: dict[str, Q] | None = None,
+    *,
+    distinct: bool = False,
+) -> dict[str, Counts]:
+    """Counts by department and month, for each named condition: the one query a measure
+    costs, whatever the number of months and departments.
+
+    Each month is a filtered COUNT over the raw column between two boundaries in the
+    site's time zone (not a truncation of every row, which SQLite would compute row by
+    row in Python), and everything before the period falls into ``BEFORE``. ``distinct``
+    when a filter joins a many-valued relation (tags, platforms), which repeats rows.
+    """
+    conditions = conditions or {"n": Q()}
+    dates = queryset.model._meta.get_field(date_field).get_internal_type() == "DateField"
+    bounds = [_month_start(m, dates) for m in [*months, next_month(months[-1])]]
+    aggregates = {}
+    for name, condition in conditions.items():
+        aggregates[f"{name}_before"] = Count(
+            "pk", filter=condition & Q(**{f"{date_field}__lt": bounds[0]}), distinct=distinct
+        )
+        for i in range(len(months)):
+            period = Q(**{f"{date_field}__gte": bounds[i], f"{date_field}__lt": bounds[i + 1]})
+            aggregates[f"{name}_{i}"] = Count("pk", filter=condition & period, distinct=distinct)
+    rows = (
+        queryset.filter(**{f"{date_field}__lt": bounds[-1]})
+        .order_by()
+        .values(dept_path)
+        .annotate(**aggregates)
     )
-
-
-def _counts(rows: list[dict], dept_path: str, key: str = "n") -> Counts:
-    counts: Counts = defaultdict(int)
+    result: dict[str, Counts] = {name: defaultdict(int) for name in conditions}
     for row in rows:
-        counts[(row[dept_path], month_of(row["month"]))] += row[key]
-    return counts
+        dept = row[dept_path]
+        for name in conditions:
+            result[name][(dept, BEFORE)] += row[f"{name}_before"]
+            for i, month in enumerate(months):
+                result[name][(dept, month)] += row[f"{name}_{i}"]
+    return result
 
 
 @dataclass
@@ -105,7 +142,7 @@ class Measure:
         return sum(
             n
             for (d, m), n in self.counts.items()
-            if m is not None and m <= month and (department is None or d == department)
+            if m <= month and (department is None or d == department)
         )
 
 
@@ -154,7 +191,11 @@ def build(filters: Filters) -> Dashboard:
         platforms="platforms",
         tags="expertise",
     )
-    advocates = Measure(_counts(_grouped(profiles, "created_at", "department"), "department"))
+    months = filters.months
+    joins = filters.platform is not None or filters.topic is not None
+    advocates = Measure(
+        _by_month(profiles, "created_at", "department", months, distinct=joins)["n"]
+    )
 
     contributions, left_out = [], []
     for model, kind, published in published_by_kind():
@@ -163,9 +204,8 @@ def build(filters: Filters) -> Dashboard:
             continue
         path = department_path(model)
         items = _narrow(published, filters, dept=path, platforms="platforms", tags="tags")
-        contributions.append(
-            (kind.label_plural, Measure(_counts(_grouped(items, "published_at", path), path)))
-        )
+        counts = _by_month(items, "published_at", path, months, distinct=joins)["n"]
+        contributions.append((kind.label_plural, Measure(counts)))
 
     experiments = _narrow(
         Experiment.objects.published().filter(outcome__in=FINISHED),
@@ -174,12 +214,13 @@ def build(filters: Filters) -> Dashboard:
         platforms="platforms",
         tags="tags",
     )
-    rows = _grouped(
+    runs = _by_month(
         experiments,
         "end_date",
         "department",
-        finished=Count("pk", distinct=True),
-        succeeded=Count("pk", filter=Q(outcome=Outcome.SUCCEEDED), distinct=True),
+        months,
+        {"finished": Q(), "succeeded": Q(outcome=Outcome.SUCCEEDED)},
+        distinct=joins,
     )
     questions = _narrow(
         Question.objects.live(), filters, dept="department", platforms="platform", tags="topics"
@@ -190,17 +231,10 @@ def build(filters: Filters) -> Dashboard:
         departments=departments,
         advocates=advocates,
         contributions=contributions,
-        experiments_finished=Measure(_counts(rows, "department", "finished")),
-        experiments_succeeded=Measure(_counts(rows, "department", "succeeded")),
-        questions_asked=Measure(
-            _counts(_grouped(questions, "created_at", "department"), "department")
-        ),
-        questions_answered=Measure(
-            _counts(
-                _grouped(questions.filter(answered_at__isnull=False), "answered_at", "department"),
-                "department",
-            )
-        ),
+        experiments_finished=Measure(runs["finished"]),
+        experiments_succeeded=Measure(runs["succeeded"]),
+        questions_asked=Measure(_by_month(questions, "created_at", "department", months)["n"]),
+        questions_answered=Measure(_by_month(questions, "answered_at", "department", months)["n"]),
         stages=stages,
         stage_by_month=_stages_by_month(filters, departments, stages),
         platform_note=(
