@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class SearchConfig(AppConfig):
@@ -7,5 +8,9 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from kb.search import signals
+        from kb.search.dependencies import check_declarations
 
+        # Declarations are checked before connecting: a broken one is reported by the
+        # check framework rather than raised from here.
+        checks.register(check_declarations, checks.Tags.models)
         signals.connect()

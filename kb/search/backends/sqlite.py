@@ -122,7 +122,7 @@ class SQLiteBackend(SearchBackend):
 
     def write(self, entries: list[IndexEntry], facets: list[list[Facet]]) -> None:
         """executemany rather than bulk_create: preparing 16 fields of 100,000 objects cost
-        the ORM about 8 s of a 50 s rebuild. Ids continue the table's AUTOINCREMENT
+        the ORM about 8 s of a 50 s rebuild. New ids continue the table's AUTOINCREMENT
         sequence, as SQLite would number them, so the facets can name their entries; the
         write lock is held from the transaction's start (IMMEDIATE), so no one else
         numbers entries meanwhile."""
@@ -139,7 +139,8 @@ class SQLiteBackend(SearchBackend):
                 [self.entry_table],
             )
             (last,) = cursor.fetchone()
-            for number, entry in enumerate(entries, last + 1):
+            unnumbered = [entry for entry in entries if entry.pk is None]
+            for number, entry in enumerate(unnumbered, last + 1):
                 entry.pk = number
             cursor.executemany(
                 f"INSERT INTO {self.entry_table} ({columns})"
