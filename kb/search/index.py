@@ -55,6 +55,9 @@ ENTRY_COLUMNS = [
 TEXT_COLUMNS = ("title", "keywords", "summary", "body")
 # Queue rows a pass claims at once, and how long a failed row waits before its next try.
 QUEUE_BATCH = 500
+# Documents an index write after a request's commit indexes from the queue, at most: a
+# rename shown by more is finished by the next writes or process_search_queue.
+REQUEST_DOCUMENTS = 200
 RETRY_DELAY = timedelta(minutes=1)
 MAX_RETRY_DELAY = timedelta(hours=6)
 
@@ -285,11 +288,17 @@ def _reindex(model: type[Searchable], pks: set) -> None:
             _count_words(Counter(), _delete(ContentType.objects.get_for_model(model), list(gone)))
 
 
-def documents_reaching(model: type[Searchable], via: str, related_pk) -> list:
+def documents_reaching(
+    model: type[Searchable], via: str, related_pk, *, after=None, limit: int | None = None
+) -> list:
     """The primary keys of ``model``'s documents whose lookup ``via`` reaches the related
-    object ``related_pk`` (every one, trashed too: reindex decides what stays)."""
+    object ``related_pk`` (every one, trashed too: reindex decides what stays), in order;
+    with ``after`` and ``limit``, the next ``limit`` of them after that key."""
     reaching = model._base_manager.filter(**{f"{via}__pk": related_pk})
-    return list(reaching.values_list("pk", flat=True).distinct())
+    if after is not None:
+        reaching = reaching.filter(pk__gt=after)
+    pks = reaching.order_by("pk").values_list("pk", flat=True).distinct()
+    return list(pks if limit is None else pks[:limit])
 
 
 # --- the queue -----------------------------------------------------------------------
@@ -309,6 +318,7 @@ def enqueue(model: type[Searchable], object_ids: Iterable, via: str = "") -> Non
 class QueueReport:
     rows: int = 0
     failed: int = 0
+    documents: int = 0
 
 
 def queue_is_due(everything: bool = False) -> bool:
@@ -320,14 +330,17 @@ def queue_is_due(everything: bool = False) -> bool:
     return rows.exists()
 
 
-def process_queue(*, everything: bool = False, batch: int = QUEUE_BATCH) -> QueueReport:
+def process_queue(
+    *, everything: bool = False, batch: int = QUEUE_BATCH, documents: int | None = None
+) -> QueueReport:
     """Work the queue: the rows that are due, or with ``everything`` all of them (failed
     ones too, whatever their retry time). Each row's work is done in a savepoint: one
     that fails is logged and kept, with its error and a later retry time, and the rest
-    go on. Returns how many rows were worked and how many failed."""
+    go on. With ``documents``, stop after about that many documents: a rename shown by
+    thousands is then indexed a slice per call, resuming where the last one stopped."""
     report = QueueReport()
     last = 0
-    while True:
+    while documents is None or report.documents < documents:
         with transaction.atomic():
             _changed()  # one queue worker at a time, reading what committed before it
             rows = IndexQueue.objects.filter(pk__gt=last).order_by("pk")
@@ -335,12 +348,19 @@ def process_queue(*, everything: bool = False, batch: int = QUEUE_BATCH) -> Queu
                 rows = rows.filter(retry_at__lte=timezone.now())
             claimed = list(rows.select_related("content_type")[:batch])
             if not claimed:
-                return report
+                break
             last = claimed[-1].pk
             for work, rows_of_work in _group(claimed):
+                left = None if documents is None else documents - report.documents
+                if left is not None and left <= 0:
+                    break
                 report.rows += len(rows_of_work)
-                if not _attempt(work, rows_of_work):
+                done = _attempt(work, rows_of_work, left)
+                if done is None:
                     report.failed += len(rows_of_work)
+                else:
+                    report.documents += done
+    return report
 
 
 def _group(rows: list[IndexQueue]) -> list[tuple[tuple, list[IndexQueue]]]:
@@ -361,18 +381,29 @@ def _group(rows: list[IndexQueue]) -> list[tuple[tuple, list[IndexQueue]]]:
     return work
 
 
-def _attempt(work: tuple, rows: list[IndexQueue]) -> bool:
+def _attempt(work: tuple, rows: list[IndexQueue], limit: int | None = None) -> int | None:
+    """Do one unit of work; how many documents it indexed, or None if it failed."""
     model, via, target = work
     try:
         with transaction.atomic():
-            if model is None:
-                pass  # the model is gone: nothing to index
-            elif via:
-                _reindex(model, set(documents_reaching(model, via, target)))
-            else:
+            finished, done = True, 0
+            if model is not None and via:  # a model that is gone has nothing to index
+                resume = [row.resume_after for row in rows if row.resume_after is not None]
+                after = min(resume) if len(resume) == len(rows) else None
+                pks = documents_reaching(model, via, target, after=after, limit=limit)
+                _reindex(model, set(pks))
+                done = len(pks)
+                finished = limit is None or done < limit
+                if not finished:
+                    IndexQueue.objects.filter(pk__in=[row.pk for row in rows]).update(
+                        resume_after=pks[-1]
+                    )
+            elif model is not None:
                 _reindex(model, target)
-            IndexQueue.objects.filter(pk__in=[row.pk for row in rows]).delete()
-        return True
+                done = len(target)
+            if finished:
+                IndexQueue.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        return done
     except Exception as error:
         if not via and len(target) > 1:
             # One broken document must not hold back the others queued with it.
@@ -380,10 +411,11 @@ def _attempt(work: tuple, rows: list[IndexQueue]) -> bool:
             for row in rows:
                 each.setdefault(row.object_id, []).append(row)
             results = [_attempt((model, "", {pk}), pk_rows) for pk, pk_rows in each.items()]
-            return all(results)
+            failed = None in results
+            return None if failed else sum(results)
         log.exception("Search index: could not index %s (queued for a retry)", rows[0])
         _failed(rows, error)
-        return False
+        return None
 
 
 def _failed(rows: list[IndexQueue], error: Exception) -> None:

@@ -95,6 +95,9 @@ class IndexQueue(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.BigIntegerField()
     via = models.CharField(max_length=200, blank=True)
+    # With ``via``: the documents up to this primary key are done (a long rename is
+    # indexed a slice per index write).
+    resume_after = models.BigIntegerField(null=True, blank=True)
     queued_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveSmallIntegerField(default=0)
     # When a failed row may be tried again by an index write (the command tries it now).

@@ -46,7 +46,7 @@ def flush() -> None:
     """Work the queue: this transaction's rows, and any others that are due."""
     try:
         if index.queue_is_due():
-            index.process_queue()
+            index.process_queue(documents=index.REQUEST_DOCUMENTS)
     except Exception:
         # The rows stay queued (their transaction rolled back); a later write retries.
         log.exception("Search index: could not work the queue")

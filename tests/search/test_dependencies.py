@@ -3,6 +3,8 @@ platform, tag or source, or moving an author to another department, re-indexes e
 document that shows it, with one queue row per change; and a document that reads a
 relation nobody re-indexes fails the system check."""
 
+from io import StringIO
+
 import pytest
 from django.core import checks
 from django.core.management import call_command
@@ -10,7 +12,7 @@ from django.db import transaction
 from taggit.models import Tag
 
 from kb.articles.models import Article
-from kb.search import service, signals
+from kb.search import index, service, signals
 from kb.search.dependencies import DeclarationError, check_declaration, watches_of
 from kb.search.models import IndexEntry, IndexQueue
 from tests.experiments.factories import ExperimentFactory
@@ -227,3 +229,24 @@ def test_a_path_is_watched_at_every_model_along_it() -> None:
         "name",
         "slug",
     }
+
+    def test_a_rename_shown_by_more_than_a_request_indexes_is_finished_in_slices(
+        self, reader, monkeypatch, django_capture_on_commit_callbacks
+    ) -> None:
+        monkeypatch.setattr(index, "REQUEST_DOCUMENTS", 2)
+        platform = PlatformFactory(name="Twitter", slug="twitter")
+        with django_capture_on_commit_callbacks(execute=True):
+            studies = [CaseStudyFactory(title=f"Story {n}", platforms=[platform]) for n in range(5)]
+        with django_capture_on_commit_callbacks(execute=True):
+            platform.name = "Xylophone"
+            platform.save()
+        # The request indexed two of the five; the row remembers where it stopped.
+        assert len(found("xylophone", reader)) == 2
+        [row] = IndexQueue.objects.all()
+        assert row.resume_after == sorted(study.pk for study in studies)[1]
+        with django_capture_on_commit_callbacks(execute=True):
+            CaseStudyFactory(title="Unrelated")  # the next index write goes on with it
+        assert len(found("xylophone", reader)) > 2
+        call_command("process_search_queue", stdout=StringIO())
+        assert found("xylophone", reader) == urls(*studies)
+        assert not IndexQueue.objects.exists()
