@@ -250,3 +250,41 @@ def test_a_path_is_watched_at_every_model_along_it() -> None:
         call_command("process_search_queue", stdout=StringIO())
         assert found("xylophone", reader) == urls(*studies)
         assert not IndexQueue.objects.exists()
+
+
+def _one_of_each() -> list:
+    department = DepartmentFactory()
+    profile = AdvocateProfileFactory(department=department, expertise=["d"])
+    profile.platforms.add(PlatformFactory())
+    source = SourceFactory(domain="source.example")
+    case_study = CaseStudyFactory(
+        source_url="https://source.example/a", platforms=[PlatformFactory()], tags=["a"]
+    )
+    MetricFactory(case_study=case_study)
+    return [
+        profile,
+        case_study,
+        ResearchLinkFactory(url="https://source.example/b", tags=["b"]),
+        ArticleFactory(author=profile.user, tags=["c"]),
+        ExperimentFactory(department=department, platforms=[PlatformFactory()]),
+        source,
+    ]
+
+
+def test_documents_read_nothing_but_what_search_queryset_fetches(
+    django_assert_num_queries,
+) -> None:
+    """With the check, this closes the loop: a document reads only what search_queryset()
+    fetches, and the check makes sure all of that is declared."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from kb.search.index import _load_tags, searchable_models
+
+    items = {type(item): item for item in _one_of_each()}
+    for model in searchable_models():
+        if model not in items:
+            continue  # kinds registered by test apps have no relations
+        [obj] = model.search_queryset().filter(pk=items[model].pk)
+        _load_tags(ContentType.objects.get_for_model(model), [obj])
+        with django_assert_num_queries(0):
+            obj.search_document()
