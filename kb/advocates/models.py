@@ -105,6 +105,13 @@ class AdvocateProfile(Searchable, models.Model):
             return False
         return self.user_id == user.pk or user.has_perm(perm_name(self, "change"))
 
+    SEARCH_DEPENDENCIES = {
+        "user": {"first_name", "last_name", "username", "is_active"},
+        "department": {"name", "slug"},
+        "platforms": {"name", "slug"},
+        "expertise": {"name", "slug"},
+    }
+
     def search_document(self) -> SearchDocument:
         expertise, platforms = self.search_tags(), self.search_related("platforms")
         facets = [*tag_facets(expertise), *platform_facets(platforms)]
@@ -135,17 +142,6 @@ class AdvocateProfile(Searchable, models.Model):
         return cls.objects.select_related("user", "department").prefetch_related(
             search_prefetch("platforms")
         )
-
-    @classmethod
-    def search_dependencies(cls):
-        return [
-            (
-                settings.AUTH_USER_MODEL,
-                "advocate_profile",
-                {"first_name", "last_name", "username", "is_active"},
-            ),
-            (Department, "advocates", {"name", "slug"}),
-        ]
 
 
 class Handle(models.Model):

@@ -52,6 +52,12 @@ class Article(Searchable, Content):
     def get_absolute_url(self) -> str:
         return slug_url("articles:detail", self.slug)
 
+    SEARCH_DEPENDENCIES = {
+        "author": {"first_name", "last_name", "username"},
+        "author__advocate_profile__department": {"name", "slug"},
+        "tags": {"name", "slug"},
+    }
+
     def search_document(self) -> SearchDocument:
         tags = self.search_tags()
         author = self.author.get_full_name() or self.author.username

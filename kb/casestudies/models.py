@@ -22,7 +22,7 @@ from kb.core.search import (
     tag_facets,
 )
 from kb.platforms.models import PLATFORMS, Platform, platform_facets
-from kb.sources.models import Source, attach_source
+from kb.sources.models import attach_source
 
 
 class Sector(models.TextChoices):
@@ -119,6 +119,13 @@ class CaseStudy(Searchable, Content):
     def get_absolute_url(self) -> str:
         return slug_url("casestudies:detail", self.slug)
 
+    SEARCH_DEPENDENCIES = {
+        "source": {"name"},
+        "platforms": {"name", "slug"},
+        "metrics": {"name"},
+        "tags": {"name", "slug"},
+    }
+
     def search_document(self) -> SearchDocument:
         tags, platforms = self.search_tags(), self.search_related("platforms")
         return SearchDocument(
@@ -152,10 +159,6 @@ class CaseStudy(Searchable, Content):
         return cls.objects.select_related("source").prefetch_related(
             search_prefetch("platforms"), search_prefetch("metrics")
         )
-
-    @classmethod
-    def search_dependencies(cls):
-        return [(Source, "case_studies", {"name"})]
 
 
 CURRENCY_SYMBOLS = {"£", "$", "€", "¥", "₹", "CHF"}

@@ -6,11 +6,14 @@ which outrank the summary (C), which outranks the body (D). It declares the face
 results can be filtered and counted by in ``SEARCH_FACETS`` (as Wagtail's FilterField):
 the search form, page, index and service read the declarations, so kb.search names no
 facet and no model. kb.search finds every Searchable model, keeps the index in sync
-through signals and never needs the feature apps to import it.
+through signals and never needs the feature apps to import it. What a document shows of
+other models is declared in SEARCH_DEPENDENCIES, so that changing it re-indexes the
+documents that show it.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from django.db import models
 
@@ -101,6 +104,16 @@ class Searchable(models.Model):
     # The facets its results can be filtered by, beyond the type.
     SEARCH_FACETS: tuple[FacetField, ...] = ()
 
+    # The related objects search_document() shows, declared beside it: a lookup from this
+    # model to each (as in a queryset filter) and the fields of it that documents show,
+    # e.g. {"author": {"first_name", "last_name", "username"},
+    #       "author__advocate_profile__department": {"name", "slug"}, "tags": {"name"}}.
+    # Changing one of those fields (or the links along the way: moving the author to
+    # another department) re-indexes every document that shows it. kb.search's system
+    # check fails when search_queryset() fetches, or the model's tags hold, a relation
+    # that is not declared here.
+    SEARCH_DEPENDENCIES: ClassVar[dict[str, set[str]]] = {}
+
     # Set by the indexer, which loads the tags of a whole batch in one query.
     _search_tags: list[TagRef] | None = None
 
@@ -136,12 +149,6 @@ class Searchable(models.Model):
     def search_queryset(cls) -> models.QuerySet:
         """Everything to index, with what search_document() reads (tags aside) fetched."""
         return cls._default_manager.all()
-
-    @classmethod
-    def search_dependencies(cls) -> list[tuple[type[models.Model] | str, str, set[str]]]:
-        """Other models whose changes alter this model's documents:
-        (model, path from it to ours, the fields of it that our documents show)."""
-        return []
 
 
 def search_prefetch(name: str) -> models.Prefetch:

@@ -216,6 +216,12 @@ class Experiment(Searchable, Content):
         """Its owner or an editor may turn it into a case study (if they may add one)."""
         return self.can_edit(user) and can_add(user, CaseStudy)
 
+    SEARCH_DEPENDENCIES = {
+        "department": {"name", "slug"},
+        "platforms": {"name", "slug"},
+        "tags": {"name", "slug"},
+    }
+
     def search_document(self) -> SearchDocument:
         tags, platforms = self.search_tags(), self.search_related("platforms")
         department = self.department
@@ -256,7 +262,3 @@ class Experiment(Searchable, Content):
         return cls.objects.select_related("department").prefetch_related(
             search_prefetch("platforms")
         )
-
-    @classmethod
-    def search_dependencies(cls):
-        return [(Department, "experiments", {"name", "slug"})]

@@ -20,11 +20,11 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
-from kb.advocates.models import Department
+from kb.advocates.models import DEPARTMENT, Department
 from kb.core.markdown import markdown_to_text
 from kb.core.permissions import AnyUser
-from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
-from kb.platforms.models import Platform, platform_facets
+from kb.core.search import TAGS, Facet, Searchable, SearchDocument, tag_facets
+from kb.platforms.models import PLATFORMS, Platform, platform_facets
 
 MAX_BODY = 5_000
 # A question nobody answered for this long is listed as waiting too long.
@@ -105,6 +105,7 @@ class QuestionQuerySet(models.QuerySet):
 
 class Question(Searchable, Moderated):
     SEARCH_TYPE = ("question", "Question")
+    SEARCH_FACETS = (TAGS, PLATFORMS, DEPARTMENT)
 
     asker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questions"
@@ -177,6 +178,14 @@ class Question(Searchable, Moderated):
     def is_asker(self, user: AnyUser) -> bool:
         return user.is_authenticated and user.is_active and self.asker_id == user.pk
 
+    SEARCH_DEPENDENCIES = {
+        "asker": {"first_name", "last_name", "username"},
+        "platform": {"name", "slug"},
+        "department": {"name", "slug"},
+        "topics": {"name", "slug"},
+        "answers": {"body", "hidden_at", "deleted_at"},
+    }
+
     def search_document(self) -> SearchDocument:
         topics = self.search_tags()
         facets = tag_facets(topics)
@@ -206,10 +215,6 @@ class Question(Searchable, Moderated):
         return cls.objects.select_related("asker", "platform", "department").prefetch_related(
             "answers"
         )
-
-    @classmethod
-    def search_dependencies(cls):
-        return [(Answer, "question", {"body", "hidden_at", "deleted_at"})]
 
 
 class Routing(models.Model):

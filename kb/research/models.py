@@ -12,7 +12,7 @@ from kb.core.permissions import AnyUser
 from kb.core.registry import ContentKind
 from kb.core.search import TAGS, YEAR, Facet, Searchable, SearchDocument, tag_facets
 from kb.research.urls_normalize import normalize_doi, normalize_url
-from kb.sources.models import Source, attach_source
+from kb.sources.models import attach_source
 
 DUPLICATE_URL = "This address is already in the KB; an editor can help you find it."
 
@@ -141,13 +141,11 @@ class ResearchLink(Searchable, Content):
     def search_queryset(cls):
         return cls.objects.select_related("source")
 
-    @classmethod
-    def search_dependencies(cls):
-        return [(Source, "research_links", {"name"})]
-
     @property
     def year(self) -> int | None:
         return self.publication_date.year if self.publication_date else None
+
+    SEARCH_DEPENDENCIES = {"source": {"name"}, "tags": {"name", "slug"}}
 
     def search_document(self) -> SearchDocument:
         tags = self.search_tags()

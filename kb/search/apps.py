@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class SearchConfig(AppConfig):
@@ -6,9 +7,11 @@ class SearchConfig(AppConfig):
     label = "search"
 
     def ready(self) -> None:
-        from django.core import checks
-
         from kb.search import service, signals
+        from kb.search.dependencies import check_declarations
 
+        # Declarations are checked before connecting: a broken one is reported by the
+        # check framework rather than raised from here.
+        checks.register(check_declarations, checks.Tags.models)
         signals.connect()
         checks.register(service.check_facet_declarations)

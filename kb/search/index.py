@@ -1,17 +1,29 @@
 """Writing the index: turn Searchable objects into entries, facets and words.
 
-All writes go through index_objects() / remove_objects() / rebuild(); the database keeps
-its full-text structure (FTS5 table or tsvector table) in step by itself. The backend
-writes the rows (kb.search.backends: PostgreSQL uses COPY).
+All writes go through index_objects() / reindex() / rebuild() / process_queue(); the
+database keeps its full-text structure (FTS5 table or tsvector table) in step by itself.
+An object keeps its entry, and the entry its id, for life: a reindex updates the row in
+place (only the columns that changed, facets by difference), and a rebuild writes every
+entry back under its old id. The backend writes the rows (kb.search.backends: PostgreSQL
+uses COPY).
+
+Work that must not be lost goes through IndexQueue: content changes queue their documents
+in the transaction that made them, and process_queue() works the queue after the commit
+(kb.search.signals), on the next index write, or from `manage.py process_search_queue`.
+A failing row is logged and kept for a later try.
 """
 
 import functools
+import logging
 import re
+import secrets
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import TypeVar
 
 from django.apps import apps
@@ -19,18 +31,41 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, connections, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
+from django.utils import timezone
 from taggit.models import TaggedItem
 
 from kb.core.search import Facet, Searchable, SearchDocument, TagRef
 from kb.search.backends import get_backend
-from kb.search.models import IndexEntry, IndexFacet, IndexState, SearchWord
+from kb.search.models import (
+    IndexChange,
+    IndexEntry,
+    IndexFacet,
+    IndexQueue,
+    IndexState,
+    SearchWord,
+)
 
+log = logging.getLogger(__name__)
 WORD = re.compile(r"[^\W_]{3,40}")
 # Characters the snippet code uses as highlight marks must never come from documents.
 _RESERVED = str.maketrans({"\x00": " ", "\x02": " ", "\x03": " "})
 BATCH = 1000
 WORD_BATCH = 500
 T = TypeVar("T")
+# The columns an index write compares and, where they differ, updates in place.
+ENTRY_COLUMNS = [
+    field.attname
+    for field in IndexEntry._meta.concrete_fields
+    if field.attname not in {"id", "content_type_id", "object_id"}
+]
+TEXT_COLUMNS = ("title", "keywords", "summary", "body")
+# Queue rows a pass claims at once, and how long a failed row waits before its next try.
+QUEUE_BATCH = 500
+# Documents an index write after a request's commit indexes from the queue, at most: a
+# rename shown by more is finished by the next writes or process_search_queue.
+REQUEST_DOCUMENTS = 200
+RETRY_DELAY = timedelta(minutes=1)
+MAX_RETRY_DELAY = timedelta(hours=6)
 
 
 @functools.cache
@@ -107,13 +142,78 @@ def index_objects(model: type[Searchable], objects: Iterable[Searchable]) -> int
 
 
 def _index(model: type[Searchable], objects: list[Searchable]) -> int:
+    """Write these objects' entries: new ones inserted, existing ones updated in place
+    (only if something changed, and only what changed), so an entry keeps its id."""
     if not objects:
         return 0
     built = _build_all(model, objects)
-    removed = _delete(ContentType.objects.get_for_model(model), [obj.pk for obj in objects])
-    _write(built)
-    _count_words(_words(built), removed)
+    content_type = ContentType.objects.get_for_model(model)
+    stored = {
+        row["object_id"]: row
+        for row in IndexEntry.objects.filter(
+            content_type=content_type, object_id__in=[obj.pk for obj in objects]
+        ).values("id", "object_id", *ENTRY_COLUMNS)
+    }
+    new: list = []
+    changed: list[tuple[IndexEntry, list[str]]] = []
+    kept_facets: dict[int, list[Facet]] = {}
+    added: Counter = Counter()
+    removed: Counter = Counter()
+    for entry, facets, text in built:
+        old = stored.get(entry.object_id)
+        if old is None:
+            new.append((entry, facets, text))
+            added.update(words_of(text))
+            continue
+        entry.pk = old["id"]
+        entry._state.adding = False
+        kept_facets[entry.pk] = facets
+        columns = [name for name in ENTRY_COLUMNS if getattr(entry, name) != old[name]]
+        if columns:
+            changed.append((entry, columns))
+        if any(name in TEXT_COLUMNS for name in columns):
+            added.update(words_of(text))
+            removed.update(words_of(" ".join(old[name] for name in TEXT_COLUMNS)))
+    backend = get_backend()
+    backend.update(changed)
+    # The change log's triggers see entry rows only: an entry whose facets alone changed
+    # (its author moved department) is logged here, or the processes' sets would miss it.
+    facets_only = _update_facets(kept_facets) - {entry.pk for entry, _ in changed}
+    IndexChange.objects.bulk_create(
+        IndexChange(entry_id=pk, token=secrets.randbits(62)) for pk in sorted(facets_only)
+    )
+    backend.write([entry for entry, _, _ in new], [facets for _, facets, _ in new])
+    _count_words(added, removed)
     return len(built)
+
+
+def _facet_key(facet: Facet) -> tuple[str, str, str]:
+    return facet.name, facet.value[:100], facet.label[:120]
+
+
+def _update_facets(facets: dict[int, list[Facet]]) -> set[int]:
+    """Bring stored entries' facet rows to ``facets`` (entry id → facets) by difference:
+    rows that stay are not touched. Returns the ids of the entries whose facets changed."""
+    if not facets:
+        return set()
+    wanted = {pk: {_facet_key(f) for f in entry_facets} for pk, entry_facets in facets.items()}
+    stale, touched = [], set()
+    rows = IndexFacet.objects.filter(entry_id__in=list(wanted))
+    for pk, entry_id, *key in rows.values_list("pk", "entry_id", "name", "value", "label"):
+        if tuple(key) in wanted[entry_id]:
+            wanted[entry_id].discard(tuple(key))
+        else:
+            stale.append(pk)
+            touched.add(entry_id)
+    if stale:
+        gone = IndexFacet.objects.filter(pk__in=stale)
+        gone._raw_delete(gone.db)  # nothing refers to facet rows: no cascade to collect
+    IndexFacet.objects.bulk_create(
+        IndexFacet(entry_id=pk, name=name, value=value, label=label)
+        for pk, keys in wanted.items()
+        for name, value, label in sorted(keys)
+    )
+    return touched | {pk for pk, keys in wanted.items() if keys}
 
 
 def _count_words(added: Counter, removed: Counter) -> None:
@@ -181,13 +281,167 @@ def _delete(content_type: ContentType, object_ids: list) -> Counter:
 @transaction.atomic
 def reindex(model: type[Searchable], pks: Iterable) -> None:
     """Bring the index up to date for these primary keys: write what exists, drop the rest."""
-    pks = set(pks)
     _changed()  # before reading: see _changed
-    objects = list(model.search_queryset().filter(pk__in=pks))
-    _index(model, objects)
-    gone = pks - {obj.pk for obj in objects}
-    if gone:
-        _count_words(Counter(), _delete(ContentType.objects.get_for_model(model), list(gone)))
+    _reindex(model, set(pks))
+
+
+def _reindex(model: type[Searchable], pks: set) -> None:
+    pks = list(pks)
+    for start in range(0, len(pks), BATCH):
+        wanted = set(pks[start : start + BATCH])
+        objects = list(model.search_queryset().filter(pk__in=wanted))
+        _index(model, objects)
+        gone = wanted - {obj.pk for obj in objects}
+        if gone:
+            _count_words(Counter(), _delete(ContentType.objects.get_for_model(model), list(gone)))
+
+
+def documents_reaching(
+    model: type[Searchable], via: str, related_pk, *, after=None, limit: int | None = None
+) -> list:
+    """The primary keys of ``model``'s documents whose lookup ``via`` reaches the related
+    object ``related_pk`` (every one, trashed too: reindex decides what stays), in order;
+    with ``after`` and ``limit``, the next ``limit`` of them after that key."""
+    reaching = model._base_manager.filter(**{f"{via}__pk": related_pk})
+    if after is not None:
+        reaching = reaching.filter(pk__gt=after)
+    pks = reaching.order_by("pk").values_list("pk", flat=True).distinct()
+    return list(pks if limit is None else pks[:limit])
+
+
+# --- the queue -----------------------------------------------------------------------
+
+
+def enqueue(model: type[Searchable], object_ids: Iterable, via: str = "") -> None:
+    """Queue index work in the current transaction (one statement): these documents, or
+    with ``via``, the documents whose lookup ``via`` reaches these related objects. The
+    rows commit or roll back with the change that made them."""
+    content_type = ContentType.objects.get_for_model(model._meta.concrete_model)
+    IndexQueue.objects.bulk_create(
+        IndexQueue(content_type=content_type, object_id=pk, via=via) for pk in object_ids
+    )
+
+
+@dataclass
+class QueueReport:
+    rows: int = 0
+    failed: int = 0
+    documents: int = 0
+
+
+def queue_is_due(everything: bool = False) -> bool:
+    rows = (
+        IndexQueue.objects.all()
+        if everything
+        else IndexQueue.objects.filter(retry_at__lte=timezone.now())
+    )
+    return rows.exists()
+
+
+def process_queue(
+    *, everything: bool = False, batch: int = QUEUE_BATCH, documents: int | None = None
+) -> QueueReport:
+    """Work the queue: the rows that are due, or with ``everything`` all of them (failed
+    ones too, whatever their retry time). Each row's work is done in a savepoint: one
+    that fails is logged and kept, with its error and a later retry time, and the rest
+    go on. With ``documents``, stop after about that many documents: a rename shown by
+    thousands is then indexed a slice per call, resuming where the last one stopped."""
+    report = QueueReport()
+    last = 0
+    while documents is None or report.documents < documents:
+        with transaction.atomic():
+            _changed()  # one queue worker at a time, reading what committed before it
+            rows = IndexQueue.objects.filter(pk__gt=last).order_by("pk")
+            if not everything:
+                rows = rows.filter(retry_at__lte=timezone.now())
+            claimed = list(rows.select_related("content_type")[:batch])
+            if not claimed:
+                break
+            last = claimed[-1].pk
+            for work, rows_of_work in _group(claimed):
+                left = None if documents is None else documents - report.documents
+                if left is not None and left <= 0:
+                    break
+                report.rows += len(rows_of_work)
+                done = _attempt(work, rows_of_work, left)
+                if done is None:
+                    report.failed += len(rows_of_work)
+                else:
+                    report.documents += done
+    return report
+
+
+def _group(rows: list[IndexQueue]) -> list[tuple[tuple, list[IndexQueue]]]:
+    """Queue rows as units of work: all of a model's objects together (tried one by one
+    should that fail), each related object on its own."""
+    objects: dict[type, list[IndexQueue]] = {}
+    related: dict[tuple, list[IndexQueue]] = {}
+    for row in rows:
+        model = row.content_type.model_class()
+        if row.via:
+            related.setdefault((model, row.via, row.object_id), []).append(row)
+        else:
+            objects.setdefault(model, []).append(row)
+    work: list[tuple[tuple, list[IndexQueue]]] = []
+    for model, object_rows in objects.items():
+        work.append(((model, "", {row.object_id for row in object_rows}), object_rows))
+    work += list(related.items())
+    return work
+
+
+def _attempt(work: tuple, rows: list[IndexQueue], limit: int | None = None) -> int | None:
+    """Do one unit of work; how many documents it indexed, or None if it failed."""
+    model, via, target = work
+    try:
+        with transaction.atomic():
+            finished, done = True, 0
+            if model is not None and via:  # a model that is gone has nothing to index
+                resume = [row.resume_after for row in rows if row.resume_after is not None]
+                after = min(resume) if len(resume) == len(rows) else None
+                pks = documents_reaching(model, via, target, after=after, limit=limit)
+                _reindex(model, set(pks))
+                done = len(pks)
+                finished = limit is None or done < limit
+                if not finished:
+                    IndexQueue.objects.filter(pk__in=[row.pk for row in rows]).update(
+                        resume_after=pks[-1]
+                    )
+            elif model is not None:
+                _reindex(model, target)
+                done = len(target)
+            if finished:
+                IndexQueue.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        return done
+    except Exception as error:
+        if not via and len(target) > 1:
+            # One broken document must not hold back the others queued with it.
+            each: dict = {}
+            for row in rows:
+                each.setdefault(row.object_id, []).append(row)
+            results = [_attempt((model, "", {pk}), pk_rows) for pk, pk_rows in each.items()]
+            failed = None in results
+            return None if failed else sum(results)
+        log.exception("Search index: could not index %s (queued for a retry)", rows[0])
+        _failed(rows, error)
+        return None
+
+
+def _failed(rows: list[IndexQueue], error: Exception) -> None:
+    """Keep one row for the failed work (folding in earlier failures of the same work),
+    with its error and a later retry time, each failure doubling the wait."""
+    first = rows[0]
+    rows = list(
+        IndexQueue.objects.filter(
+            content_type_id=first.content_type_id, via=first.via, object_id=first.object_id
+        ).order_by("pk")
+    )
+    row, *duplicates = rows
+    row.attempts = min(max(each.attempts for each in rows) + 1, 30)
+    row.retry_at = timezone.now() + min(RETRY_DELAY * 2 ** (row.attempts - 1), MAX_RETRY_DELAY)
+    row.last_error = f"{type(error).__name__}: {error}"[:2000]
+    row.save(update_fields=["attempts", "retry_at", "last_error"])
+    if duplicates:
+        IndexQueue.objects.filter(pk__in=[each.pk for each in duplicates]).delete()
 
 
 def _chunks(model: type[Searchable], size: int) -> Iterator[list[Searchable]]:
@@ -234,7 +488,8 @@ def _in_background(items: Iterator[T]) -> Iterator[T]:
 
 
 def rebuild(progress: Callable[[int], None] | None = None, batch: int = BATCH) -> tuple[int, float]:
-    """Empty and refill the whole index; returns (documents, seconds).
+    """Empty and refill the whole index; returns (documents, seconds). Every object that
+    had an entry gets its old id back, so rebuilding does not renumber the index.
 
     On PostgreSQL, called outside a transaction (the management command), the documents
     are read and built in a second thread while this one writes: the server parses the
@@ -249,14 +504,22 @@ def _rebuild(
     progress: Callable[[int], None] | None, batch: int, background: bool
 ) -> tuple[int, float]:
     started = time.perf_counter()
+    _changed()  # before reading: see _changed
     words: Counter = Counter()
     done = 0
+    stored = IndexEntry.objects.values_list("id", "content_type_id", "object_id")
+    ids = {
+        (content_type, object_id): pk
+        for pk, content_type, object_id in stored.iterator(chunk_size=10_000)
+    }
     with get_backend().rebuilding():
         with connection.cursor() as cursor:
             for model in (IndexFacet, IndexEntry, SearchWord):
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
         chunks = _built(batch)
         for built, counts in _in_background(chunks) if background else chunks:
+            for entry, _, _ in built:
+                entry.pk = ids.get((entry.content_type_id, entry.object_id))
             _write(built)
             words.update(counts)
             done += len(built)
@@ -265,5 +528,4 @@ def _rebuild(
         SearchWord.objects.bulk_create(
             [SearchWord(word=word, doc_count=n) for word, n in words.items()], batch_size=5000
         )
-        _changed()
     return done, time.perf_counter() - started

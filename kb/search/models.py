@@ -10,6 +10,7 @@ the full-text index follows.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 
 class IndexEntry(models.Model):
@@ -80,6 +81,37 @@ class SearchWord(models.Model):
         return self.word
 
 
+class IndexQueue(models.Model):
+    """Index work that is still to do: durable, so a failing or interrupted index write is
+    retried rather than lost (kb.search.index.process_queue).
+
+    A row names documents of one searchable model: the object ``object_id`` itself when
+    ``via`` is empty, else every document whose lookup ``via`` (e.g.
+    ``author__advocate_profile__department``) reaches the related object ``object_id`` —
+    so renaming a department is one row, however many documents show it. Rows are written
+    in the transaction that changed the content and worked after it commits.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.BigIntegerField()
+    via = models.CharField(max_length=200, blank=True)
+    # With ``via``: the documents up to this primary key are done (a long rename is
+    # indexed a slice per index write).
+    resume_after = models.BigIntegerField(null=True, blank=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When a failed row may be tried again by an index write (the command tries it now).
+    retry_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["retry_at"], name="search_queue_due")]
+
+    def __str__(self) -> str:
+        target = f"{self.via}={self.object_id}" if self.via else str(self.object_id)
+        return f"{self.content_type_id}:{target}"
+
+
 class IndexState(models.Model):
     """A single row every index write updates first, so writers queue on its lock (see
     kb.search.index._changed) and their changes reach IndexChange in commit order."""
@@ -96,8 +128,8 @@ class IndexChange(models.Model):
     (kb.search.snapshot) up to date by re-reading only what changed. The token tells a
     change from another that took its number after a rollback (SQLite reuses them).
 
-    An entry's facets change only with its row (kb.search.index writes both), so the
-    entries alone are logged. The triggers keep the newest PRUNE_AFTER changes."""
+    The triggers see entry rows only; kb.search.index logs an entry whose facets alone
+    changed itself. The triggers keep the newest PRUNE_AFTER changes."""
 
     seq = models.BigAutoField(primary_key=True)
     entry_id = models.BigIntegerField()

@@ -43,6 +43,8 @@ class Finding(Searchable, Content):
     def get_absolute_url(self) -> str:
         return slug_url("findings:detail", self.slug)
 
+    SEARCH_DEPENDENCIES = {"tags": {"name", "slug"}}
+
     def search_document(self) -> SearchDocument:
         tags = self.search_tags()
         return SearchDocument(

@@ -99,10 +99,37 @@ class SearchBackend:
 
     # --- writing ----------------------------------------------------------------------
     def write(self, entries: list[IndexEntry], facets: list[list[Facet]]) -> None:
-        """Insert these new entries, each with its facets (``facets[i]`` for ``entries[i]``),
-        and set their ids. A rebuild writes a few hundred thousand rows, so backends write
-        them in bulk (COPY, executemany) rather than through the ORM."""
+        """Insert these new entries, each with its facets (``facets[i]`` for ``entries[i]``);
+        an entry without an id gets the next one (a rebuild gives entries their old ids
+        back). A rebuild writes a few hundred thousand rows, so backends write them in
+        bulk (COPY, executemany) rather than through the ORM."""
         raise NotImplementedError
+
+    def update(self, changes: list[tuple[IndexEntry, list[str]]]) -> None:
+        """Update stored entries in place: for each entry, the columns (attnames) that
+        changed. The full-text triggers follow an UPDATE as they follow an INSERT."""
+        by_columns: dict[tuple[str, ...], list[IndexEntry]] = {}
+        for entry, columns in changes:
+            by_columns.setdefault(tuple(columns), []).append(entry)
+        fields = {field.attname: field for field in IndexEntry._meta.concrete_fields}
+        with self.db.cursor() as cursor:
+            for columns, entries in by_columns.items():
+                assignments = ", ".join(
+                    f"{self.db.ops.quote_name(fields[name].column)} = %s" for name in columns
+                )
+                cursor.executemany(
+                    f"UPDATE {self.entry_table} SET {assignments} WHERE id = %s",
+                    [
+                        [
+                            *(
+                                fields[name].get_db_prep_value(getattr(entry, name), self.db)
+                                for name in columns
+                            ),
+                            entry.pk,
+                        ]
+                        for entry in entries
+                    ],
+                )
 
     def _rows(self, sql: str, params: list) -> list[tuple]:
         with self.db.cursor() as cursor:

@@ -200,19 +200,20 @@ class PostgresBackend(SearchBackend):
 
     def write(self, entries: list[IndexEntry], facets: list[list[Facet]]) -> None:
         """COPY rather than INSERT: a rebuild writes a few hundred thousand rows, and
-        COPY needs no statement per batch. Ids come from the table's sequence first, so
+        COPY needs no statement per batch. New ids come from the table's sequence first, so
         the facets can name their entries without reading them back."""
         if not entries:
             return
         fields = IndexEntry._meta.concrete_fields
         columns = ", ".join(field.column for field in fields)
+        unnumbered = [entry for entry in entries if entry.pk is None]
         with self.db.cursor() as cursor:
             cursor.execute(
                 f"SELECT nextval(pg_get_serial_sequence('{self.entry_table}', 'id'))"
                 " FROM generate_series(1, %s)",
-                [len(entries)],
+                [len(unnumbered)],
             )
-            for entry, (pk,) in zip(entries, cursor.fetchall(), strict=True):
+            for entry, (pk,) in zip(unnumbered, cursor.fetchall(), strict=True):
                 entry.pk = pk
             raw = cursor.cursor  # psycopg's own cursor, which speaks COPY
             with raw.copy(f"COPY {self.entry_table} ({columns}) FROM STDIN") as copy:

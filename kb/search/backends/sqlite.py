@@ -122,7 +122,7 @@ class SQLiteBackend(SearchBackend):
 
     def write(self, entries: list[IndexEntry], facets: list[list[Facet]]) -> None:
         """executemany rather than bulk_create: the ORM's preparing every field of every
-        object was a large share of a rebuild. Ids continue the table's AUTOINCREMENT
+        object was a large share of a rebuild. New ids continue the table's AUTOINCREMENT
         sequence, as SQLite would number them, so the facets can name their entries; the
         write lock is held from the transaction's start (IMMEDIATE), so no one else
         numbers entries meanwhile."""
@@ -139,7 +139,8 @@ class SQLiteBackend(SearchBackend):
                 [self.entry_table],
             )
             (last,) = cursor.fetchone()
-            for number, entry in enumerate(entries, last + 1):
+            unnumbered = [entry for entry in entries if entry.pk is None]
+            for number, entry in enumerate(unnumbered, last + 1):
                 entry.pk = number
             cursor.executemany(
                 f"INSERT INTO {self.entry_table} ({columns})"
