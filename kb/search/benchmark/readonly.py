@@ -154,9 +154,13 @@ def naive_search(params: dict, per_page: int = 20) -> tuple[int, list]:
     return total, sorted(page, reverse=True)[:per_page]
 
 
-def _timed(client: Client, url: str, mix: dict[str, list[dict]], rounds: int) -> Iterator:
-    """(class name, its Timing, the parameters) after timing each request ``rounds`` times."""
+def _timed(
+    client: Client, url: str, mix: dict[str, list[dict]], rounds: int, per_class: int | None
+) -> Iterator:
+    """(class name, its Timing, the parameters) after timing each request ``rounds`` times
+    (the first ``per_class`` requests of each class, if given)."""
     for name, searches in mix.items():
+        searches = searches[:per_class]
         timing = Timing(name)
         for params in searches:
             client.get(url, params)  # warm caches for this query once
@@ -171,11 +175,14 @@ def _timed(client: Client, url: str, mix: dict[str, list[dict]], rounds: int) ->
         yield name, timing, searches
 
 
-def run(client: Client, description: Description, rounds: int = 1) -> list[tuple[Timing, Timing]]:
+def run(
+    client: Client, description: Description, rounds: int = 1, per_class: int | None = None
+) -> list[tuple[Timing, Timing]]:
     """Each class of the mix through the search page, and the naive baseline of it."""
     url = reverse("search:results")
     results = []
-    for name, timing, searches in _timed(client, url, query_mix(description), rounds):
+    mix = query_mix(description)
+    for name, timing, searches in _timed(client, url, mix, rounds, per_class):
         baseline = Timing(name)
         for params in searches:
             started = time.perf_counter()
@@ -185,6 +192,6 @@ def run(client: Client, description: Description, rounds: int = 1) -> list[tuple
     return results
 
 
-def run_suggest(client: Client, rounds: int = 1) -> list[Timing]:
+def run_suggest(client: Client, rounds: int = 1, per_class: int | None = None) -> list[Timing]:
     url = reverse("search:suggest")
-    return [timing for _, timing, _ in _timed(client, url, suggest_mix(), rounds)]
+    return [timing for _, timing, _ in _timed(client, url, suggest_mix(), rounds, per_class)]
