@@ -195,9 +195,19 @@ def test_the_command_prints_its_tables_for_a_small_corpus(db, monkeypatch):
     assert "naive p50" in text and "search-as-you-type" in text
 
 
-def test_the_command_refuses_a_database_not_named_for_the_benchmark(db):
+def test_the_command_refuses_a_database_not_named_for_the_benchmark(db, monkeypatch):
+    monkeypatch.setattr(bench_search, "is_benchmark_database", lambda name: False)
     with pytest.raises(CommandError, match="Refusing"):
         call_command("bench_search", docs=10, stdout=io.StringIO())
+    assert not get_user_model().objects.filter(username__startswith="bench-").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "allowed"),
+    [("kb", False), ("/srv/var/kb.sqlite3", False), ("kb_bench", True), ("bench.sqlite3", True)],
+)
+def test_only_a_database_named_for_the_benchmark_takes_its_corpus(name: str, allowed: bool):
+    assert bench_search.is_benchmark_database(name) is allowed
 
 
 @pytest.mark.parametrize(
