@@ -145,6 +145,8 @@ def one_request_at_a_time(live_server):
     server.set_app(app)
 
 
+# The live server needs committed data; serialized_rollback restores the role groups.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_mixed_load_writes_through_the_form_and_finds_each_write_on_every_worker(
     one_request_at_a_time,
 ):
