@@ -201,6 +201,7 @@ class Worker:
     port: int
     process: subprocess.Popen
     log: Path
+    ready_after: float = 0.0  # seconds from starting the master until it answered
 
     @property
     def base(self) -> str:
@@ -252,8 +253,13 @@ def worker_environment() -> dict[str, str]:
     return env
 
 
-def start_workers(count: int, first_port: int, log_dir: Path, timeout: int = 30) -> list[Worker]:
-    """Start ``count`` single-worker gunicorn masters and wait until each answers."""
+def start_workers(
+    count: int, first_port: int, log_dir: Path, timeout: int = 30, config: Path | None = None
+) -> list[Worker]:
+    """Start ``count`` single-worker gunicorn masters and wait until each answers.
+
+    They read the project's gunicorn.conf.py, as deployed, unless ``config`` names another
+    (an empty one starts a worker that loads nothing before its first request)."""
     from django.conf import settings
 
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -272,6 +278,8 @@ def start_workers(count: int, first_port: int, log_dir: Path, timeout: int = 30)
             f"--timeout={timeout}",
             f"--error-logfile={log}",
         ]
+        if config is not None:
+            command.append(f"--config={config}")
         process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
         workers.append(Worker(port, process, log))
     try:
@@ -283,13 +291,15 @@ def start_workers(count: int, first_port: int, log_dir: Path, timeout: int = 30)
 
 
 async def _wait_ready(workers: list[Worker], within: float = 60.0) -> None:
-    deadline = time.monotonic() + within
+    started = time.monotonic()
+    deadline = started + within
     for worker in workers:
         while True:
             if worker.process.poll() is not None:
                 raise RuntimeError(f"gunicorn on port {worker.port} exited; see {worker.log}")
             try:
                 if (await Session().get(worker.base + "/healthz")).status == 200:
+                    worker.ready_after = time.monotonic() - started
                     break
             except OSError:
                 pass
@@ -315,7 +325,9 @@ def stop_workers(workers: list[Worker]) -> None:
 
 @dataclass
 class WorkerMemory:
+    label: str
     port: int
+    ready_after: float  # seconds from start until it answered (what it loads at boot)
     rss_before_kb: int  # after warming up on a page that does not search
     rss_after_first_kb: int
     rss_after_mix_kb: int
@@ -327,7 +339,7 @@ class WorkerMemory:
 
 
 async def probe(
-    worker: Worker, session: Session, warm_path: str, search_path: str, mix: list[dict]
+    label: str, worker: Worker, session: Session, warm_path: str, search_path: str, mix: list[dict]
 ) -> WorkerMemory:
     """On a fresh worker: warm it up on a page that does not search, time its first
     search, then run the whole mix, reading its resident memory between."""
@@ -342,7 +354,9 @@ async def probe(
     after_first = worker.rss_kb()
     for params in mix:
         await session.get(worker.base + search_path, params)
-    return WorkerMemory(worker.port, before, after_first, worker.rss_kb(), first)
+    return WorkerMemory(
+        label, worker.port, worker.ready_after, before, after_first, worker.rss_kb(), first
+    )
 
 
 # --- mixed load ------------------------------------------------------------------------

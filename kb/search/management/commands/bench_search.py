@@ -201,6 +201,18 @@ class Command(BaseCommand):
         login_path = reverse("login")
         warm_path = reverse(kinds()[0][1].list_url)
         log_dir = Path(settings.BASE_DIR) / "var"
+        login = {"login_path": login_path, "password": password}
+        # A worker that loads nothing before its first request shows what search state
+        # costs; the workers as deployed (gunicorn.conf.py) show what they load at boot.
+        empty = log_dir / "bench-gunicorn-empty.conf.py"
+        empty.write_text("")
+        bare = load.start_workers(1, options["port"], log_dir, config=empty)
+        try:
+            memory = asyncio.run(
+                self._probe("no preload", bare, reader, login, warm_path, search_path, searches)
+            )
+        finally:
+            load.stop_workers(bare)
         workers = load.start_workers(options["workers"], options["port"], log_dir)
         try:
             bases = [worker.base for worker in workers]
@@ -210,14 +222,14 @@ class Command(BaseCommand):
                 return [load.Session(dict(first.cookies)) for _ in range(count)]
 
             async def prepare():
-                readers = await sessions(reader, options["clients"])
-                memory = [
-                    await load.probe(worker, readers[0], warm_path, search_path, searches)
-                    for worker in workers
-                ]
-                return readers, await sessions(editor, options["clients"]), memory
+                return await sessions(reader, options["clients"]), await sessions(
+                    editor, options["clients"]
+                )
 
-            readers, editors, memory = asyncio.run(prepare())
+            memory += asyncio.run(
+                self._probe("as deployed", workers, reader, login, warm_path, search_path, searches)
+            )
+            readers, editors = asyncio.run(prepare())
             self._memory_table(memory)
             plan = load.LoadPlan(
                 bases=bases,
@@ -238,15 +250,25 @@ class Command(BaseCommand):
         finally:
             load.stop_workers(workers)
 
+    async def _probe(self, label, workers, reader, login, warm_path, search_path, searches):
+        session = await load.sign_in(
+            workers[0].base, login["login_path"], reader, login["password"]
+        )
+        return [
+            await load.probe(label, worker, session, warm_path, search_path, searches)
+            for worker in workers
+        ]
+
     def _memory_table(self, memory: list[load.WorkerMemory]) -> None:
         self.stdout.write(
             f"\n{self.vendor}: a fresh gunicorn worker (resident memory from /proc)\n"
-            f"{'port':<8}{'first search ms':>16}{'RSS before MB':>15}{'after first':>13}"
-            f"{'after mix':>11}{'growth MB':>11}"
+            f"{'worker':<13}{'port':<6}{'ready ms':>9}{'first search ms':>16}{'RSS before MB':>15}"
+            f"{'after first':>13}{'after mix':>11}{'growth MB':>11}"
         )
         for m in memory:
             self.stdout.write(
-                f"{m.port:<8}{m.first_search * 1000:>16.0f}{m.rss_before_kb / 1024:>15.1f}"
+                f"{m.label:<13}{m.port:<6}{m.ready_after * 1000:>9.0f}"
+                f"{m.first_search * 1000:>16.0f}{m.rss_before_kb / 1024:>15.1f}"
                 f"{m.rss_after_first_kb / 1024:>13.1f}{m.rss_after_mix_kb / 1024:>11.1f}"
                 f"{m.growth_kb / 1024:>11.1f}"
             )
