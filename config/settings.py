@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "kb.notifications",
     "kb.linkcheck",
     "kb.search",
+    "kb.questions",
+    "kb.departments",
     "kb.home",
 ]
 

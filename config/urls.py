@@ -18,6 +18,8 @@ urlpatterns = [
     path("experiments/", include("kb.experiments.urls")),
     path("articles/", include("kb.articles.urls")),
     path("advocates/", include("kb.advocates.urls")),
+    path("departments/", include("kb.departments.urls")),
+    path("questions/", include("kb.questions.urls")),
     path("search/", include("kb.search.urls")),
     path("uploads/", include("kb.uploads.urls")),
     path("history/", include("kb.revisions.urls")),

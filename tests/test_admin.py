@@ -15,6 +15,7 @@ from kb.revisions.services import revision_record
 from kb.uploads.models import Image
 from kb.workflow.models import Action, Transition
 from kb.workflow.services import content_transition
+from tests.departments.factories import AdoptionStageFactory, StageChangeFactory
 from tests.factories import (
     AdvocateProfileFactory,
     ArticleFactory,
@@ -29,6 +30,7 @@ from tests.factories import (
     SourceFactory,
     content_factory,
 )
+from tests.questions.factories import QuestionFactory
 from tests.registry_app.factories import FindingFactory
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -60,6 +62,9 @@ def one_of_each(admin_user) -> dict[str, Model]:
         "platforms.Platform": platform,
         "advocates.Department": department,
         "advocates.AdvocateProfile": profile,
+        "departments.AdoptionStage": AdoptionStageFactory(name="Trialling"),
+        "departments.StageChange": StageChangeFactory(department=department),
+        "questions.Question": QuestionFactory(title="How do we post videos?"),
         "casestudies.CaseStudy": case_study,
         "research.ResearchLink": ResearchLinkFactory(tags=["video"]),
         "sources.Source": SourceFactory(name="Office for National Statistics", domain="ons.gov.uk"),

@@ -7,8 +7,16 @@ from taggit.managers import TaggableManager
 
 from kb.core.markdown import markdown_to_text
 from kb.core.permissions import AnyUser, perm_name
-from kb.core.search import Facet, Searchable, SearchDocument, search_prefetch, tag_facets
-from kb.platforms.models import Platform, platform_facets
+from kb.core.search import (
+    TAGS,
+    Facet,
+    FacetField,
+    Searchable,
+    SearchDocument,
+    search_prefetch,
+    tag_facets,
+)
+from kb.platforms.models import PLATFORMS, Platform, platform_facets
 
 
 class Department(models.Model):
@@ -20,6 +28,9 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+DEPARTMENT = FacetField("department", "Department", position=30)
 
 
 # Photos are shown at most 96 px wide (twice that on sharp screens); this leaves room.
@@ -37,6 +48,7 @@ class AdvocateProfileQuerySet(models.QuerySet):
 
 class AdvocateProfile(Searchable, models.Model):
     SEARCH_TYPE = ("advocate", "Advocate")
+    SEARCH_FACETS = (TAGS, PLATFORMS, DEPARTMENT)
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="advocate_profile"

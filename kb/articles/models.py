@@ -4,12 +4,13 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 
+from kb.advocates.models import DEPARTMENT
 from kb.casestudies.models import CaseStudy
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, Status
 from kb.core.registry import ContentKind
-from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
+from kb.core.search import TAGS, YEAR, Facet, Searchable, SearchDocument, tag_facets
 from kb.research.models import ResearchLink
 
 
@@ -19,6 +20,7 @@ class Article(Searchable, Content):
         "title", "summary", "body", "tags", "related_case_studies", "related_research",
     ]  # fmt: skip
     SEARCH_TYPE = ("article", "Article")
+    SEARCH_FACETS = (TAGS, DEPARTMENT, YEAR)
     KIND = ContentKind(
         label="Article",
         label_plural="Articles",

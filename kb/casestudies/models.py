@@ -7,13 +7,21 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from kb.core.evidence import EvidenceLevel
+from kb.core.evidence import EVIDENCE, EvidenceLevel
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, Status
 from kb.core.registry import ContentKind
-from kb.core.search import Facet, Searchable, SearchDocument, search_prefetch, tag_facets
-from kb.platforms.models import Platform, platform_facets
+from kb.core.search import (
+    TAGS,
+    YEAR,
+    Facet,
+    Searchable,
+    SearchDocument,
+    search_prefetch,
+    tag_facets,
+)
+from kb.platforms.models import PLATFORMS, Platform, platform_facets
 from kb.sources.models import Source, attach_source
 
 
@@ -39,6 +47,7 @@ class CaseStudy(Searchable, Content):
         "challenge", "approach", "outcome", "source_url", "publisher", "tags", "metrics",
     ]  # fmt: skip
     SEARCH_TYPE = ("casestudy", "Case study")
+    SEARCH_FACETS = (TAGS, PLATFORMS, EVIDENCE, YEAR)
     KIND = ContentKind(
         label="Case study",
         label_plural="Case studies",
@@ -51,9 +60,6 @@ class CaseStudy(Searchable, Content):
         commentable=True,
         illustrated=True,
         source_url_field="source_url",
-        facet_labels={
-            "evidence": tuple((str(value), label) for value, label in EvidenceLevel.choices)
-        },
     )
     CARD_SELECT = ("source",)
     CARD_PREFETCH = ("platforms",)

@@ -6,6 +6,8 @@ facet mean the same thing wherever they appear.
 
 from django.db import models
 
+from kb.core.search import FacetField
+
 
 class EvidenceLevel(models.IntegerChoices):
     """How far a claim can be trusted, weakest first; ordering by it ranks stronger evidence."""
@@ -15,3 +17,9 @@ class EvidenceLevel(models.IntegerChoices):
     MEASURED = 3, "Measured with published data"
     PEER_REVIEWED = 4, "Peer-reviewed or audited"
     INDEPENDENTLY_VERIFIED = 5, "Independently verified"
+
+
+# The search facet of every model with an ``evidence_level`` field of this scale.
+EVIDENCE = FacetField(
+    "evidence", "Evidence level", numeric=True, field="evidence_level", position=40
+)

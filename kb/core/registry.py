@@ -7,8 +7,7 @@ uploads, roles and search read these declarations through ``kinds()``, so adding
 of content is one app with one declaration, not edits across the other apps.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import models
@@ -45,11 +44,6 @@ class ContentKind:
     home_limit: int = 5  # newest items listed on the home page
     # The URL field naming the item's source, whose link ``check_links`` keeps checking.
     source_url_field: str | None = None
-    # Labels of the values of search facets this kind fills in (beyond tags, years and
-    # departments, which label themselves): {"evidence": (("1", "Anecdote"), …)}.
-    facet_labels: Mapping[str, tuple[tuple[str, str], ...]] = field(
-        default_factory=dict, hash=False
-    )
 
 
 def kinds() -> list[tuple[type, ContentKind]]:
@@ -72,11 +66,3 @@ def kinds_where(feature: str) -> list[tuple[type, ContentKind]]:
 def kind_for(model: type[models.Model] | models.Model) -> ContentKind | None:
     """The declaration of a content model (or of an item's model), if it made one."""
     return getattr(model, "KIND", None)
-
-
-def facet_labels(name: str) -> list[tuple[str, str]]:
-    """The labelled values of one search facet, as every kind declares them, in order."""
-    labels: dict[str, str] = {}
-    for _, kind in kinds():
-        labels.update(kind.facet_labels.get(name, ()))
-    return list(labels.items())

@@ -2,15 +2,62 @@
 
 A searchable model subclasses ``Searchable`` and says, in ``search_document()``, what goes
 into each weighted slot of its index entry — title (A) outranks keywords such as tags (B),
-which outrank the summary (C), which outranks the body (D) — and which facets it has.
-kb.search finds every Searchable model, keeps the index in sync through signals and never
-needs the feature apps to import it.
+which outrank the summary (C), which outranks the body (D). It declares the facets its
+results can be filtered and counted by in ``SEARCH_FACETS`` (as Wagtail's FilterField):
+the search form, page, index and service read the declarations, so kb.search names no
+facet and no model. kb.search finds every Searchable model, keeps the index in sync
+through signals and never needs the feature apps to import it.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import models
+
+
+@dataclass(frozen=True)
+class FacetField:
+    """A dimension search results are filtered and counted by, e.g. tags or the year.
+
+    A model lists the ones it has in ``SEARCH_FACETS``; models sharing a facet share its
+    declaration (a system check keeps them alike). With ``field`` (a path such as
+    ``"evidence_level"`` or ``"source__rating"``) the indexer reads the value from the
+    object and labels it by the field's choices; without it, search_document() lists the
+    values as ``Facet``s of this name.
+    """
+
+    name: str  # the URL parameter: ?tag=recruitment
+    label: str  # the heading on the results page
+    multiple: bool = False  # many values per object (tags), or at most one (year)
+    numeric: bool = False  # whole numbers, validated as such and listed highest first
+    field: str = ""
+    position: int = 100  # place among the facets on the results page
+
+    def read(self, obj: models.Model) -> list["Facet"]:
+        """The facet's value on ``obj``, read from ``field``."""
+        value = obj
+        for part in self.field.split("__"):
+            value = getattr(value, part, None)
+            if value is None:
+                return []
+        if isinstance(value, models.Model):
+            return [Facet(self.name, str(getattr(value, "slug", value.pk)), str(value))]
+        choices = dict(model_field(type(obj), self.field).flatchoices)
+        return [Facet(self.name, str(value), str(choices.get(value, value)))]
+
+
+def model_field(model: type[models.Model], path: str) -> models.Field:
+    """The field at the end of ``path`` ("source__rating"), following relations."""
+    *relations, last = path.split("__")
+    for part in relations:
+        model = model._meta.get_field(part).related_model
+    return model._meta.get_field(last)
+
+
+# Every searchable object has a type (its SEARCH_TYPE); kb.search fills it in.
+TYPE = FacetField("type", "Type", position=0)
+TAGS = FacetField("tag", "Topic", multiple=True, position=10)
+YEAR = FacetField("year", "Year", numeric=True, position=50)
 
 
 @dataclass(frozen=True)
@@ -24,8 +71,8 @@ class Facet:
 
 @dataclass
 class SearchDocument:
-    """What the index holds of one object. Facets named type, year or department (and
-    evidence_level) become columns of the entry; others, such as tags and platforms, rows."""
+    """What the index holds of one object. ``facets`` lists the values of the declared
+    facets that have no ``field``; ``evidence_level`` orders results of equal relevance."""
 
     title: str
     url: str
@@ -51,6 +98,8 @@ class Searchable(models.Model):
 
     # Value and label of the type facet, e.g. ("casestudy", "Case study").
     SEARCH_TYPE: tuple[str, str]
+    # The facets its results can be filtered by, beyond the type.
+    SEARCH_FACETS: tuple[FacetField, ...] = ()
 
     # Set by the indexer, which loads the tags of a whole batch in one query.
     _search_tags: list[TagRef] | None = None
@@ -60,6 +109,16 @@ class Searchable(models.Model):
 
     def search_document(self) -> SearchDocument:
         raise NotImplementedError
+
+    def search_facets(self, doc: SearchDocument) -> list[Facet]:
+        """Every value of the declared facets: read from their fields, or listed by the
+        document (values of undeclared facets are not indexed)."""
+        declared = {facet.name for facet in self.SEARCH_FACETS if not facet.field}
+        facets = [facet for facet in doc.facets if facet.name in declared]
+        for facet in self.SEARCH_FACETS:
+            if facet.field:
+                facets += facet.read(self)
+        return facets
 
     def search_tags(self) -> list[TagRef]:
         """The object's tags (the one TaggableManager it has), as loaded by the indexer."""
@@ -87,7 +146,7 @@ class Searchable(models.Model):
 
 def search_prefetch(name: str) -> models.Prefetch:
     """Prefetch a relation for search_related() into a plain list: the default prefetch
-    builds a queryset for every object, a tenth of a millisecond each in a rebuild."""
+    builds a queryset for every object, which a rebuild of every object feels."""
     return models.Prefetch(name, to_attr=f"search_{name}")
 
 

@@ -12,16 +12,24 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 
-from kb.advocates.models import Department
+from kb.advocates.models import DEPARTMENT, Department
 from kb.casestudies.models import CaseStudy
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, ContentManager, ContentQuerySet, Status
 from kb.core.permissions import AnyUser, can_add
 from kb.core.registry import ContentKind
-from kb.core.search import Facet, Searchable, SearchDocument, search_prefetch, tag_facets
+from kb.core.search import (
+    TAGS,
+    YEAR,
+    Facet,
+    Searchable,
+    SearchDocument,
+    search_prefetch,
+    tag_facets,
+)
 from kb.experiments.measures import Change, target_met
-from kb.platforms.models import Platform, platform_facets
+from kb.platforms.models import PLATFORMS, Platform, platform_facets
 
 
 class Outcome(models.TextChoices):
@@ -82,6 +90,7 @@ class Experiment(Searchable, Content):
         "end_date", "outcome", "learnings", "tags",
     ]  # fmt: skip
     SEARCH_TYPE = ("experiment", "Experiment")
+    SEARCH_FACETS = (TAGS, PLATFORMS, DEPARTMENT, YEAR)
     KIND = ContentKind(
         label="Experiment",
         label_plural="Experiments",

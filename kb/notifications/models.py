@@ -24,6 +24,8 @@ class Verb(models.TextChoices):
     COMMENTED = "commented", "Commented"
     REPLIED = "replied", "Replied"
     LINK_BROKEN = "link_broken", "Source link broken"
+    ASKED = "asked", "Asked a question"
+    ANSWERED = "answered", "Answered a question"
 
 
 # The one place each verb is worded: the list, the header of every e-mail, the admin.
@@ -38,6 +40,8 @@ SENTENCES: dict[str, str] = {
     Verb.REPLIED: "{actor} replied to your comment on “{title}”",
     # Found by the nightly link check, so nobody to name.
     Verb.LINK_BROKEN: "The source link of “{title}” is broken",
+    Verb.ASKED: "{actor} asked you “{title}”",
+    Verb.ANSWERED: "{actor} answered “{title}”",
 }
 
 # Who did it, when the actor was a scheduled job or has since been deleted.

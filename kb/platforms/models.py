@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from kb.core.search import Facet
+from kb.core.search import Facet, FacetField
 
 
 class Platform(models.Model):
@@ -16,6 +16,9 @@ class Platform(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+PLATFORMS = FacetField("platform", "Platform", multiple=True, position=20)
 
 
 def platform_facets(platforms) -> list[Facet]:

@@ -10,7 +10,7 @@ from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, Status
 from kb.core.permissions import AnyUser
 from kb.core.registry import ContentKind
-from kb.core.search import Facet, Searchable, SearchDocument, tag_facets
+from kb.core.search import TAGS, YEAR, Facet, Searchable, SearchDocument, tag_facets
 from kb.research.urls_normalize import normalize_doi, normalize_url
 from kb.sources.models import Source, attach_source
 
@@ -34,6 +34,7 @@ class ResearchLink(Searchable, Content):
         "doi",
     ]  # fmt: skip
     SEARCH_TYPE = ("research", "Research")
+    SEARCH_FACETS = (TAGS, YEAR)
     KIND = ContentKind(
         label="Research link",
         label_plural="Research",

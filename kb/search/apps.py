@@ -6,6 +6,9 @@ class SearchConfig(AppConfig):
     label = "search"
 
     def ready(self) -> None:
-        from kb.search import signals
+        from django.core import checks
+
+        from kb.search import service, signals
 
         signals.connect()
+        checks.register(service.check_facet_declarations)

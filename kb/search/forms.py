@@ -1,30 +1,36 @@
-"""The search page's parameters; invalid facet values are reported and ignored."""
+"""The search page's parameters; invalid facet values are reported and ignored.
+
+A field for each facet the searchable models declare (kb.core.search.FacetField).
+"""
 
 from django import forms
 
-from kb.core.registry import facet_labels
-from kb.search.service import FACETS, type_labels
+from kb.search.service import facet_fields, type_labels
 
 
-def evidence_levels() -> list[tuple[str, str]]:
-    return facet_labels("evidence")
+def facet_form_field(name: str) -> forms.Field:
+    facet = facet_fields()[name]
+    if name == "type":
+        return forms.ChoiceField(required=False, choices=type_labels, label=facet.label)
+    if facet.numeric:
+        return forms.IntegerField(required=False, min_value=0, max_value=32767, label=facet.label)
+    return forms.SlugField(required=False, max_length=100, allow_unicode=True, label=facet.label)
 
 
 class SearchForm(forms.Form):
     # Any text is accepted: the parser reduces it to safe words and caps its length.
     q = forms.CharField(required=False, strip=True, label="Search")
-    type = forms.ChoiceField(required=False, choices=type_labels)
-    tag = forms.SlugField(required=False, max_length=100, allow_unicode=True)
-    platform = forms.SlugField(required=False, max_length=80)
-    department = forms.SlugField(required=False, max_length=120)
-    evidence = forms.TypedChoiceField(
-        required=False, choices=evidence_levels, coerce=str, label="Evidence level"
-    )
-    year = forms.IntegerField(required=False, min_value=1900, max_value=2100)
     sort = forms.ChoiceField(
         required=False, choices=[("relevance", "Relevance"), ("newest", "Newest")]
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in facet_fields():
+            self.fields[name] = facet_form_field(name)
+
     def filters(self) -> dict[str, str]:
         data = getattr(self, "cleaned_data", {})
-        return {name: str(data[name]) for name in FACETS if data.get(name)}
+        return {
+            name: str(data[name]) for name in facet_fields() if data.get(name) not in (None, "")
+        }

@@ -31,8 +31,6 @@ _RESERVED = str.maketrans({"\x00": " ", "\x02": " ", "\x03": " "})
 BATCH = 1000
 WORD_BATCH = 500
 T = TypeVar("T")
-# Facets with one value per document are columns of IndexEntry; the rest IndexFacet rows.
-COLUMN_FACETS = {"type", "year", "evidence", "department"}
 
 
 @functools.cache
@@ -51,8 +49,6 @@ def _clean(text: str, limit: int) -> str:
 
 def _build(obj: Searchable, content_type: ContentType) -> tuple[IndexEntry, list[Facet], str]:
     doc: SearchDocument = obj.search_document()
-    columns = {f.name: f for f in doc.facets if f.name in COLUMN_FACETS}
-    year, department = columns.get("year"), columns.get("department")
     entry = IndexEntry(
         content_type=content_type,
         object_id=obj.pk,
@@ -61,9 +57,6 @@ def _build(obj: Searchable, content_type: ContentType) -> tuple[IndexEntry, list
         owner_id=doc.owner_id,
         doc_type=obj.SEARCH_TYPE[0],
         evidence_level=doc.evidence_level,
-        year=int(year.value) if year else None,
-        department=department.value[:120] if department else "",
-        department_name=department.label[:120] if department else "",
         url=doc.url[:300],
         subtitle=_clean(doc.subtitle, 300),
         title=_clean(doc.title, 300),
@@ -71,7 +64,7 @@ def _build(obj: Searchable, content_type: ContentType) -> tuple[IndexEntry, list
         summary=_clean(doc.summary, 5_000),
         body=_clean(doc.body, 200_000),
     )
-    facets = [f for f in doc.facets if f.name not in COLUMN_FACETS]
+    facets = obj.search_facets(doc)  # the type is the entry's doc_type
     text = " ".join((entry.title, entry.keywords, entry.summary, entry.body))
     return entry, facets, text
 
@@ -162,7 +155,7 @@ def _count_words(added: Counter, removed: Counter) -> None:
 
 
 def _changed() -> None:
-    """Tell every process its snapshot of the index is out of date (see snapshot.py).
+    """Queue behind any other index write (processes follow IndexChange, see snapshot.py).
 
     Every index write calls this first: updating IndexState's one row holds its lock until
     the write commits, so writers queue instead of two of them deleting an object's old

@@ -20,9 +20,9 @@ class IndexEntry(models.Model):
     is_published = models.BooleanField()
     published_at = models.DateTimeField(null=True)
     owner_id = models.BigIntegerField(null=True)
-    # The single-valued facets live on the row; tags and platforms in IndexFacet.
-    doc_type = models.CharField(max_length=20)
-    evidence_level = models.PositiveSmallIntegerField(null=True)
+    doc_type = models.CharField(max_length=20)  # the type facet
+    evidence_level = models.PositiveSmallIntegerField(null=True)  # orders ties
+    # No longer written: every declared facet is an IndexFacet row. To be dropped.
     year = models.PositiveSmallIntegerField(null=True)
     department = models.CharField(max_length=120, blank=True)
     department_name = models.CharField(max_length=120, blank=True)
@@ -81,12 +81,27 @@ class SearchWord(models.Model):
 
 
 class IndexState(models.Model):
-    """A single row whose version changes with every write to the index, so each process
-    knows when its in-memory snapshot of visibility and facets (kb.search.snapshot) is
-    stale. A random version, not a counter: a rolled-back write must never be mistaken
-    for the state it had reached."""
+    """A single row every index write updates first, so writers queue on its lock (see
+    kb.search.index._changed) and their changes reach IndexChange in commit order."""
 
     version = models.CharField(max_length=32)
 
     def __str__(self) -> str:
         return self.version
+
+
+class IndexChange(models.Model):
+    """The log of changed entries: a row for every insert, update and delete of an entry,
+    written by database triggers (migration 0005), so each process brings its sets
+    (kb.search.snapshot) up to date by re-reading only what changed. The token tells a
+    change from another that took its number after a rollback (SQLite reuses them).
+
+    An entry's facets change only with its row (kb.search.index writes both), so the
+    entries alone are logged. The triggers keep the newest PRUNE_AFTER changes."""
+
+    seq = models.BigAutoField(primary_key=True)
+    entry_id = models.BigIntegerField()
+    token = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {self.entry_id}"

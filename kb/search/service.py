@@ -1,35 +1,43 @@
 """The one search interface the views (and the benchmark) use.
 
-search() reads the index version (one query) and asks the backend which entries match
-(one query). It narrows them to what the user may see and the chosen facets, counts every
-facet in memory (kb.search.snapshot), scores only the hits that can reach the page (one
-statement for a few hundred hits; for more, the hits with a query word in their title,
-then in their headings, then the best of the body matches: two to five statements), and
-highlights only the page's rows (one query). Only when nothing matched does it try a
-typo-corrected query. The number of SQL statements does not depend on the page size.
+search() brings the process's sets up to date (kb.search.snapshot: one query when nothing
+changed), reads the searcher's own entries (one query) and asks the backend which entries
+match (one query). It narrows them to what the user may see and the chosen facets, counts
+every facet in memory, scores only the hits that can reach the page (one statement for a
+few hundred hits; for more, the hits with a query word in their title, then in their
+headings, then the best of the body matches: two to five statements), orders the ties by
+evidence and date (one query), and highlights only the page's rows (one query). Only when
+nothing matched does it try a typo-corrected query. The number of SQL statements does not
+depend on the page size.
+
+The facets are those the searchable models declare (kb.core.search.FacetField).
 
 Whatever a search offers — hits, facet counts, completions, "did you mean" — comes from
 the entries the searcher may see (visible_entries): a word is offered only if searching
 for it finds one of them, so the words of other people's drafts never leak.
 """
 
+import dataclasses
+import functools
 import heapq
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core import checks
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
+from django.db.models import F
 from django.utils import timezone
+from pyroaring import BitMap
 
 from kb.core.permissions import AnyUser, can_publish
-from kb.core.registry import facet_labels
+from kb.core.search import TYPE, FacetField, model_field
 from kb.search import snapshot as snapshots
 from kb.search.backends import get_backend
 from kb.search.backends.base import SearchBackend
-from kb.search.bitsets import Members, ids_of
 from kb.search.index import searchable_models
+from kb.search.models import IndexEntry
 from kb.search.query import Clause, Query, Term, parse
 
-FACETS = ("type", "tag", "platform", "department", "evidence", "year")
 MAX_CORRECTIONS = 5
 # Candidates checked for a misspelt word, closest first.
 MAX_CORRECTION_CANDIDATES = 10
@@ -40,7 +48,7 @@ MAX_COMPLETION_CANDIDATES = 35
 WORD_SAMPLE = 20
 # Up to this many body-only hits are scored by id rather than ranked in the database.
 SCORE_BY_ID_LIMIT = 1000
-# Above this many hits, the first in an order are found by walking all entries in it.
+# Above this many hits, the newest are found by walking the entries newest first.
 ORDER_SCAN_THRESHOLD = 2000
 
 
@@ -77,20 +85,61 @@ class SearchResults:
         return [value for values in self.facets.values() for value in values]
 
 
-def _facet_counts(snapshot: snapshots.Snapshot, hits: int) -> dict[str, list[FacetCount]]:
-    labels = {"type": dict(type_labels()), "evidence": dict(facet_labels("evidence"))}
+@functools.cache
+def facet_fields() -> dict[str, FacetField]:
+    """Every facet the searchable models declare, and the type, in page order by name."""
+    declared = {TYPE.name: TYPE}
+    for model in searchable_models():
+        for facet in model.SEARCH_FACETS:
+            declared.setdefault(facet.name, facet)
+    return dict(sorted(declared.items(), key=lambda item: item[1].position))
+
+
+def _alike(facet: FacetField) -> FacetField:
+    return dataclasses.replace(facet, field="")  # each model reads its own field
+
+
+def check_facet_declarations(**kwargs) -> list[checks.CheckMessage]:
+    """Models sharing a facet declare it alike, and its field exists on each."""
+    errors = []
+    for model in searchable_models():
+        for facet in model.SEARCH_FACETS:
+            first = facet_fields()[facet.name]
+            if _alike(facet) != _alike(first):
+                errors.append(
+                    checks.Error(f"{model.__name__} declares the facet {facet.name!r} unlike "
+                                 "another model does.", obj=model, id="search.E001")
+                )  # fmt: skip
+            if facet.field:
+                try:
+                    model_field(model, facet.field)
+                except (FieldDoesNotExist, AttributeError):  # AttributeError: not a relation
+                    errors.append(
+                        checks.Error(f"{model.__name__} has no field {facet.field!r} for the "
+                                     f"facet {facet.name!r}.", obj=model, id="search.E002")
+                    )  # fmt: skip
+    return errors
+
+
+def _facet_counts(sets: snapshots.Sets, hits: BitMap) -> dict[str, list[FacetCount]]:
+    types = dict(type_labels())
     facets = {}
-    for name, values in snapshot.count(hits).items():
-        names = labels.get(name, {})
-        counts = [FacetCount(name, value, names.get(value, label), n) for value, label, n in values]
-        facets[name] = sorted(counts, key=_facet_order)
+    for name, values in sets.count(hits).items():
+        numeric = name in facet_fields() and facet_fields()[name].numeric
+        counts = [
+            FacetCount(name, value, types.get(value, label) if name == "type" else label, n)
+            for value, label, n in values
+        ]
+        facets[name] = sorted(counts, key=_by_value if numeric else _by_count)
     return facets
 
 
-def _facet_order(facet: FacetCount) -> tuple:
-    """Years newest first, evidence strongest first, everything else most common first."""
-    if facet.name in ("year", "evidence"):
-        return (-int(facet.value),)
+def _by_value(facet: FacetCount) -> tuple:
+    """Highest first: years newest first, evidence strongest first."""
+    return (-int(facet.value) if facet.value.lstrip("-").isdigit() else 0, facet.value)
+
+
+def _by_count(facet: FacetCount) -> tuple:
     return (-facet.count, facet.label.lower())
 
 
@@ -131,20 +180,24 @@ def closest_words(word: str, candidates: list[tuple[str, int]]) -> list[str]:
     return [candidate for _, _, candidate in sorted(keyed)]
 
 
-def visible_entries(snapshot: snapshots.Snapshot, user: AnyUser) -> int:
-    """The bit set of the entries ``user`` may find: published and due ones, their own, and
-    all of the types they may publish, as ContentQuerySet.visible_to has it (the trash is
-    never indexed)."""
+def visible_entries(sets: snapshots.Sets, user: AnyUser) -> BitMap:
+    """The entries ``user`` may find: published and due ones, their own, and all of the
+    types they may publish, as ContentQuerySet.visible_to has it (the trash is never
+    indexed). Their own are read from the index (one query): few, and no set is kept for
+    each owner."""
     if not user.is_authenticated:
-        return snapshot.public
-    visible = snapshot.visible_to(user.pk)
-    if not snapshot.all_bits & ~visible:
+        return sets.public
+    own = IndexEntry.objects.filter(owner_id=user.pk).values_list("pk", flat=True)
+    visible = sets.public | BitMap(own)
+    if not sets.all - visible:
         return visible  # nothing is hidden from them: their permissions need not be read
-    types = [model.SEARCH_TYPE[0] for model in searchable_models() if can_publish(user, model)]
-    return snapshot.visible_to(user.pk, types)
+    for model in searchable_models():
+        if can_publish(user, model):
+            visible |= sets.types.get(model.SEARCH_TYPE[0], BitMap())
+    return visible
 
 
-def visible_words(backend: SearchBackend, words: list[str], visible: int) -> dict[str, bool]:
+def visible_words(backend: SearchBackend, words: list[str], visible: BitMap) -> dict[str, bool]:
     """Whether a search for each of ``words`` alone finds an entry in ``visible``; words
     that find nothing at all (gone from the index, or ignored by the backend, such as
     PostgreSQL's stop words) are left out.
@@ -153,19 +206,18 @@ def visible_words(backend: SearchBackend, words: list[str], visible: int) -> dic
     entry nearly always has one among its first few. Only a word whose whole sample is
     hidden from the user, and that has more matches, is matched in full.
     """
-    members = Members(visible)
     found = {}
     for word, sample in zip(words, backend.word_samples(words, WORD_SAMPLE), strict=True):
         if not sample:
             continue
-        seen = any(pk in members for pk in sample)
+        seen = any(pk in visible for pk in sample)
         if not seen and len(sample) == WORD_SAMPLE:
-            seen = bool(backend.match(Query([Clause([Term((word,))])])) & visible)
+            seen = backend.match(Query([Clause([Term((word,))])])).intersect(visible)
         found[word] = seen
     return found
 
 
-def corrections(backend: SearchBackend, query: Query, visible: int) -> dict[str, str]:
+def corrections(backend: SearchBackend, query: Query, visible: BitMap) -> dict[str, str]:
     """Replacements for the query's words that no entry the user may see contains, each
     the closest word that one does.
 
@@ -190,34 +242,29 @@ def corrections(backend: SearchBackend, query: Query, visible: int) -> dict[str,
 
 def _matching(
     backend: SearchBackend,
-    snapshot: snapshots.Snapshot,
+    sets: snapshots.Sets,
     query: Query,
     *,
-    visible: int,
+    visible: BitMap,
     filters: dict[str, str],
-) -> tuple[int, int]:
-    """(bit set of the matches the user may see and the filters keep, number of matches)."""
+) -> tuple[BitMap, int]:
+    """(the matches the user may see and the filters keep, number of matches)."""
     if query.positive:
         hits = backend.match(query)
     else:
         # No words to look for: everything, less what is excluded.
-        hits = snapshot.all_bits
+        hits = sets.all
         if query.negative:
             excluded = [term for clause in query.negative for term in clause.alternatives]
-            hits &= ~backend.match(Query([Clause(excluded)]))
-    matches = hits.bit_count()
-    hits &= visible
-    wanted = snapshot.filter_bits(filters)
+            hits = hits - backend.match(Query([Clause(excluded)]))
+    matches = len(hits)
+    hits = hits & visible
+    wanted = sets.filter(filters)
     return (hits if wanted is None else hits & wanted), matches
 
 
 def _best(
-    backend: SearchBackend,
-    snapshot: snapshots.Snapshot,
-    query: Query,
-    hits: int,
-    matches: int,
-    count: int,
+    backend: SearchBackend, query: Query, hits: BitMap, matches: int, count: int
 ) -> list[int]:
     """The ``count`` best hits: tier, then score, then stronger evidence, then newest.
 
@@ -228,27 +275,31 @@ def _best(
     hits of the tiers that fill the page are scored: a broad word matches tens of
     thousands of documents but has only hundreds in titles.
     """
-    if hits.bit_count() <= SCORE_BY_ID_LIMIT:
+    if len(hits) <= SCORE_BY_ID_LIMIT:
         # Few enough to score, tiers and all, in one statement.
-        scored = backend.tiered_scores(query, ids_of(hits))
+        scored = backend.tiered_scores(query, list(hits))
     else:
-        scored = _best_tiers(backend, snapshot, query, hits, matches, count)
+        scored = _best_tiers(backend, query, hits, matches, count)
     if len(scored) > count:
         # Only the hits that tie with or beat the count-th best can make the page.
         cut = heapq.nsmallest(count, [(-tier, -score) for _, tier, score in scored])[-1]
         scored = [hit for hit in scored if (-hit[1], -hit[2]) <= cut]
-    # Ties go by the snapshot's strength order: evidence, then date, then id.
-    keys = [(-tier, -score, *snapshot.strength(pk)) for pk, tier, score in scored]
+    strength = _strength([pk for pk, _, _ in scored])
+    keys = [(-tier, -score, *strength.get(pk, (0, 0.0)), -pk) for pk, tier, score in scored]
     return [-key[-1] for key in heapq.nsmallest(count, keys)]
 
 
+def _strength(ids: list[int]) -> dict[int, tuple[int, float]]:
+    """Sort keys of these entries for ties: stronger evidence, then newer (one query)."""
+    rows = IndexEntry.objects.filter(pk__in=ids).values_list("pk", "evidence_level", "published_at")
+    return {
+        pk: (-(evidence or 0), -published.timestamp() if published else 0.0)
+        for pk, evidence, published in rows
+    }
+
+
 def _best_tiers(
-    backend: SearchBackend,
-    snapshot: snapshots.Snapshot,
-    query: Query,
-    hits: int,
-    matches: int,
-    count: int,
+    backend: SearchBackend, query: Query, hits: BitMap, matches: int, count: int
 ) -> list[tuple[int, int, float]]:
     """(id, tier, score) of the hits of the best tiers, enough of them to fill ``count``."""
     title = backend.title_scores(query, hits)
@@ -257,57 +308,57 @@ def _best_tiers(
     head = hits & backend.field_matches(query, "head")
     in_title = {pk for pk, _ in title}
     scored = [
-        (pk, 2 if pk in in_title else 1, score) for pk, score in backend.scores(query, ids_of(head))
+        (pk, 2 if pk in in_title else 1, score) for pk, score in backend.scores(query, list(head))
     ]
     if len(scored) < count:
         # Every heading match makes the page; body-only matches fill the rest.
-        body = _best_of_body(backend, snapshot, query, hits & ~head, matches, count - len(scored))
+        body = _best_of_body(backend, query, hits - head, matches, count - len(scored))
         scored += [(pk, 0, score) for pk, score in body]
     return scored
 
 
 def _best_of_body(
-    backend: SearchBackend,
-    snapshot: snapshots.Snapshot,
-    query: Query,
-    body: int,
-    matches: int,
-    count: int,
+    backend: SearchBackend, query: Query, body: BitMap, matches: int, count: int
 ) -> list[tuple[int, float]]:
     """At least the ``count`` best-scored of the body-only hits ``body``, with their scores.
 
-    A few are scored by id. Otherwise, where the backend scores body matches at all, the
-    database ranks every match and returns enough of the best for ``count`` of them to be
-    among ``body`` (judged from the share of matches that are); when that would be most of
-    the matches, or too few turn out to be, every hit is scored.
+    A few are scored by id. Otherwise the database ranks every match and returns enough
+    of the best for ``count`` of them to be among ``body`` (judged from the share of
+    matches that are); when that would be most of the matches, or too few turn out to
+    be, every hit is scored.
     """
-    survivors = body.bit_count()
-    if not backend.scores_body:
-        # Body-only matches all score alike, so evidence and date decide (see _best).
-        return [(pk, 0.0) for pk in _first(snapshot.strongest, snapshot.strength, body, count)]
+    survivors = len(body)
     if survivors > SCORE_BY_ID_LIMIT:
         limit = int(count * matches / survivors * 2) + 50
         if limit < matches // 2:
-            allowed = Members(body)
-            ranked = [(pk, score) for pk, score in backend.ranked(query, limit) if pk in allowed]
+            ranked = [(pk, score) for pk, score in backend.ranked(query, limit) if pk in body]
             if len(ranked) >= count:
                 return ranked
-    return backend.scores(query, ids_of(body))
+    return backend.scores(query, list(body))
 
 
-def _first(order: list[int], key: Callable[[int], tuple], hits: int, count: int) -> list[int]:
-    """The first ``count`` hits in ``order``, the snapshot's list of all entries sorted by
-    ``key``: a broad hit list is walked in that order, a short one sorted."""
-    if hits.bit_count() > ORDER_SCAN_THRESHOLD:
-        allowed = Members(hits)
-        found = []
-        for pk in order:
-            if pk in allowed:
-                found.append(pk)
-                if len(found) == count:
-                    break
-        return found
-    return heapq.nsmallest(count, ids_of(hits), key=key)
+def _newest(hits: BitMap, total: int, count: int) -> list[int]:
+    """The ``count`` newest hits (undated ones last, newest id first): a short hit list is
+    sorted, a broad one found by walking the entries newest first a batch at a time (the
+    dated ones through the date index, then the undated)."""
+    if len(hits) <= ORDER_SCAN_THRESHOLD:
+        entries = IndexEntry.objects.filter(pk__in=list(hits))
+        newest = entries.order_by(F("published_at").desc(nulls_last=True), "-pk")
+        return list(newest.values_list("pk", flat=True)[:count])
+    found: list[int] = []
+    for entries in (
+        IndexEntry.objects.filter(published_at__isnull=False).order_by("-published_at", "-pk"),
+        IndexEntry.objects.filter(published_at__isnull=True).order_by("-pk"),
+    ):
+        # Enough entries for about twice ``count`` hits among them, at the hits' density.
+        batch, start = max(200, 2 * count * total // len(hits)), 0
+        while len(found) < count:
+            ids = list(entries.values_list("pk", flat=True)[start : start + batch])
+            found += [pk for pk in ids if pk in hits]
+            if len(ids) < batch:
+                break
+            start, batch = start + batch, batch * 4
+    return found[:count]
 
 
 def search(
@@ -319,12 +370,12 @@ def search(
     page: int | str | None = 1,
     per_page: int = 20,
 ) -> SearchResults:
-    snapshot = snapshots.current(timezone.now())
-    visible = visible_entries(snapshot, user)
+    sets = snapshots.current(timezone.now())
+    visible = visible_entries(sets, user)
     return _search(
         text,
         parse(text),
-        snapshot,
+        sets,
         visible,
         filters=filters,
         sort=sort,
@@ -336,8 +387,8 @@ def search(
 def _search(
     text: str,
     query: Query,
-    snapshot: snapshots.Snapshot,
-    visible: int,
+    sets: snapshots.Sets,
+    visible: BitMap,
     *,
     filters: dict[str, str] | None = None,
     sort: str = "relevance",
@@ -345,48 +396,42 @@ def _search(
     per_page: int = 20,
 ) -> SearchResults:
     backend = get_backend()
-    filters = {k: str(v) for k, v in (filters or {}).items() if k in FACETS and v}
+    filters = {k: str(v) for k, v in (filters or {}).items() if k in facet_fields() and v}
     options = {"visible": visible, "filters": filters}
 
-    hits, matches = _matching(backend, snapshot, query, **options)
+    hits, matches = _matching(backend, sets, query, **options)
     corrected_text = ""
     if not hits and query.positive:
         replacements = corrections(backend, query, visible)
         if replacements:
             corrected = query.replace_words(replacements)
-            retry, retry_matches = _matching(backend, snapshot, corrected, **options)
+            retry, retry_matches = _matching(backend, sets, corrected, **options)
             if retry:
                 query, hits, matches = corrected, retry, retry_matches
                 corrected_text = corrected.text()
 
-    total = hits.bit_count()
+    total = len(hits)
     page_obj = Paginator(range(total), per_page).get_page(page)
     offset = (page_obj.number - 1) * per_page
     if not total:
         ids = []
     elif sort != "newest" and query.positive:
-        ids = _best(backend, snapshot, query, hits, matches, offset + per_page)[offset:]
+        ids = _best(backend, query, hits, matches, offset + per_page)[offset:]
     else:
-        ids = _first(snapshot.newest, snapshot.recency, hits, offset + per_page)[offset:]
+        ids = _newest(hits, len(sets.all), offset + per_page)[offset:]
     return SearchResults(
         text=text,
-        hits=_hits(backend, snapshot, query, ids),
+        hits=_hits(backend, sets, query, ids),
         total=total,
         page=page_obj,
-        facets=_facet_counts(snapshot, hits),
+        facets=_facet_counts(sets, hits),
         corrected_text=corrected_text,
     )
 
 
-def _hits(
-    backend: SearchBackend,
-    snapshot: snapshots.Snapshot,
-    query: Query,
-    ids: list[int],
-) -> list[Hit]:
+def _hits(backend: SearchBackend, sets: snapshots.Sets, query: Query, ids: list[int]) -> list[Hit]:
     labels = dict(type_labels())
     found = backend.highlight(query, ids)
-    public = snapshot.public
     return [
         Hit(
             id=pk,
@@ -397,14 +442,14 @@ def _hits(
             title_html=found[pk].title_html,
             snippet_html=found[pk].snippet_html,
             # Only the searcher's own unpublished or scheduled items are not public.
-            is_draft=not (public >> pk) & 1,
+            is_draft=pk not in sets.public,
         )
         for pk in ids
         if pk in found
     ]
 
 
-def _completions(backend: SearchBackend, prefix: str, visible: int) -> list[str]:
+def _completions(backend: SearchBackend, prefix: str, visible: BitMap) -> list[str]:
     """Up to COMPLETIONS indexed words starting with ``prefix`` that an entry the user may
     see contains, most common first.
 
@@ -429,8 +474,8 @@ def suggest(text: str, *, user: AnyUser, limit: int = 6) -> dict:
     """Search-as-you-type: complete the last word with the words of entries the user may
     see, then find titles."""
     backend = get_backend()
-    snapshot = snapshots.current(timezone.now())
-    visible = visible_entries(snapshot, user)
+    sets = snapshots.current(timezone.now())
+    visible = visible_entries(sets, user)
     query = parse(text)
     completions: list[str] = []
     last_clause = query.clauses[-1] if query.clauses else None
@@ -443,7 +488,7 @@ def suggest(text: str, *, user: AnyUser, limit: int = 6) -> dict:
         query = Query([*query.clauses[:-1], Clause(alternatives)])
     results = None
     if query.positive:
-        results = _search(query.text(), query, snapshot, visible, per_page=limit)
+        results = _search(query.text(), query, sets, visible, per_page=limit)
     return {
         "query": text,
         "completions": completions,

@@ -1,165 +1,229 @@
-"""An in-memory snapshot of who may see each index entry and which facets it has.
+"""Each process's sets of index entries: the public ones, each type's and each facet value's.
 
-Counting facets in SQL costs time in proportion to the number of hits (every hit's
-facet rows are read and grouped), which made a broad query over 100,000 documents take
-hundreds of milliseconds. Here every facet value, the public entries and each owner's
-entries are bit sets (Python ints, one bit per entry id), so a search fetches only the
-matching ids from the full-text index and counts every facet with an AND and a popcount.
+A search gets its matches from the full-text index as a set of entry ids and counts every
+facet by intersecting it with these sets, so the cost of a broad match does not grow with
+the number of hits' rows. The sets are compressed (roaring bitmaps), so they take about
+as much memory as the facet rows they stand for; nothing is kept per owner (the
+searcher's own drafts are read from the entries, see service.visible_entries).
 
-The snapshot is rebuilt when IndexState.version changes (any index write) or when a
-scheduled item falls due; reading the version is one tiny query per search.
+The sets follow the index through its change log (IndexChange, written by triggers on the
+entries): each search reads the newest change, and a process that is behind re-reads only
+the entries changed since (one or two statements). A process with no sets yet, or
+further behind than the log reaches, loads them whole: a statement grouping the entries
+by type and one grouping the facet rows by value, each set arriving as one text of ids.
 """
 
-import functools
+import logging
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
+from pyroaring import BitMap
 
-from kb.search.bitsets import bits_of
-from kb.search.models import IndexEntry, IndexFacet, IndexState
+from kb.search.backends import get_backend
+from kb.search.backends.base import ids_in
+from kb.search.models import IndexChange, IndexEntry, IndexFacet
 
+# A process further behind than this re-reads everything rather than every change.
+MAX_CHANGES = 5000
+
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
-_snapshots: dict[str, "Snapshot"] = {}
+_states: dict[str, "Sets"] = {}
+
+FacetKey = tuple[str, str]  # (facet name, value)
 
 
-@dataclass
-class FacetValue:
-    label: str
-    bits: int = 0
+@dataclass(frozen=True)
+class Sets:
+    """One consistent view of the index. Never changed once made: a refresh makes a new
+    one sharing the sets it did not touch, so a search in another thread is unaffected."""
 
+    change: tuple[int, int]  # (seq, token) of the last change it includes
+    public_at: datetime  # `public` holds what was due at this time
+    next_due: datetime | None  # the next scheduled publication after public_at
+    all: BitMap
+    public: BitMap
+    types: dict[str, BitMap]
+    facets: dict[FacetKey, BitMap]
+    labels: dict[FacetKey, str] = field(hash=False)
 
-@dataclass
-class Snapshot:
-    version: str
-    built_at: datetime
-    next_due: datetime | None = None  # the next scheduled publication, which changes `public`
-    all_ids: list[int] = field(default_factory=list)
-    all_bits: int = 0
-    newest: list[int] = field(default_factory=list)  # ids, newest first
-    public: int = 0
-    by_owner: dict[int, int] = field(default_factory=dict)
-    facets: dict[str, dict[str, FacetValue]] = field(default_factory=dict)
-    evidence: dict[int, int] = field(default_factory=dict)
-    published: dict[int, float] = field(default_factory=dict)  # id → timestamp
-
-    def recency(self, pk: int) -> tuple:
-        """Sort key: newest first (the order of ``newest``)."""
-        return (-self.published.get(pk, 0.0), -pk)
-
-    @functools.cached_property
-    def strongest(self) -> list[int]:
-        """Ids, strongest evidence first, then newest (only PostgreSQL's ranking asks)."""
-        return sorted(self.newest, key=lambda pk: -self.evidence.get(pk, 0))
-
-    def strength(self, pk: int) -> tuple:
-        """Sort key: strongest evidence, then newest (the order of ``strongest``)."""
-        return (-self.evidence.get(pk, 0), -self.published.get(pk, 0.0), -pk)
-
-    def visible_to(self, user_id: int | None, all_of_types: Iterable[str] = ()) -> int:
-        """Public entries, the user's own, and every entry of ``all_of_types`` (those an
-        editor may publish)."""
-        visible = self.public | self.by_owner.get(user_id, 0) if user_id else self.public
-        for doc_type in all_of_types:
-            facet = self.facets.get("type", {}).get(doc_type)
-            visible |= facet.bits if facet else 0
-        return visible
-
-    def filter_bits(self, filters: dict[str, str]) -> int | None:
+    def filter(self, filters: dict[str, str]) -> BitMap | None:
         """Entries having every filter's value; None when there is no filter."""
         result = None
         for name, value in filters.items():
-            facet = self.facets.get(name, {}).get(value)
-            bits = facet.bits if facet else 0
-            result = bits if result is None else result & bits
+            found = self.types.get(value) if name == "type" else self.facets.get((name, value))
+            found = found if found is not None else BitMap()
+            result = found if result is None else result & found
         return result
 
-    def count(self, hits: int) -> dict[str, list[tuple[str, str, int]]]:
+    def count(self, hits: BitMap) -> dict[str, list[tuple[str, str, int]]]:
         """(value, label, count) of every facet value present among ``hits``."""
-        counts = {}
-        for name, values in self.facets.items():
-            present = []
-            for value, facet in values.items():
-                n = (hits & facet.bits).bit_count()
-                if n:
-                    present.append((value, facet.label, n))
-            if present:
-                counts[name] = present
-        return counts
+        counts: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+        for doc_type, entries in self.types.items():
+            if n := hits.intersection_cardinality(entries):
+                counts["type"].append((doc_type, doc_type, n))
+        for (name, value), entries in self.facets.items():
+            if n := hits.intersection_cardinality(entries):
+                counts[name].append((value, self.labels[name, value], n))
+        return dict(counts)
 
-    def stale(self, version: str, now: datetime) -> bool:
-        return version != self.version or (self.next_due is not None and now >= self.next_due)
+    def due(self, now: datetime) -> bool:
+        """Whether a scheduled item has fallen due since the sets were made."""
+        return self.next_due is not None and now >= self.next_due
 
-
-def _load(version: str, now: datetime) -> Snapshot:
-    snapshot = Snapshot(version=version, built_at=now)
-    facets: dict[str, dict[str, FacetValue]] = defaultdict(dict)
-    owners: dict[int, list[int]] = defaultdict(list)
-    public: list[int] = []
-    columns = IndexEntry.objects.values_list(
-        "id", "is_published", "published_at", "owner_id", "doc_type", "evidence_level",
-        "year", "department", "department_name",
-    )  # fmt: skip
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    labels: dict[tuple[str, str], str] = {}
-    for (
-        pk,
-        is_published,
-        published_at,
-        owner,
-        doc_type,
-        evidence,
-        year,
-        dept,
-        dept_name,
-    ) in columns.iterator(chunk_size=5000):
-        snapshot.all_ids.append(pk)
-        if published_at is not None:
-            snapshot.published[pk] = published_at.timestamp()
-        if is_published and published_at is not None:
-            if published_at <= now:
-                public.append(pk)
-            elif snapshot.next_due is None or published_at < snapshot.next_due:
-                snapshot.next_due = published_at
-        if owner is not None:
-            owners[owner].append(pk)
-        groups["type", doc_type].append(pk)
-        if evidence is not None:
-            snapshot.evidence[pk] = evidence
-            groups["evidence", str(evidence)].append(pk)
-        if year is not None:
-            groups["year", str(year)].append(pk)
-        if dept:
-            groups["department", dept].append(pk)
-            labels["department", dept] = dept_name or dept
-    for entry_id, name, value, label in IndexFacet.objects.values_list(
-        "entry_id", "name", "value", "label"
-    ).iterator(chunk_size=10000):
-        groups[name, value].append(entry_id)
-        labels[name, value] = label
-    for (name, value), ids in groups.items():
-        facets[name][value] = FacetValue(labels.get((name, value), value), bits_of(ids))
-    snapshot.facets = dict(facets)
-    snapshot.all_bits = bits_of(snapshot.all_ids)
-    snapshot.newest = sorted(snapshot.all_ids, key=snapshot.recency)
-    snapshot.public = bits_of(public)
-    snapshot.by_owner = {owner: bits_of(ids) for owner, ids in owners.items()}
-    return snapshot
+    def size(self) -> int:
+        """Bytes the sets take, serialized (about what they take in memory)."""
+        sets = [self.all, self.public, *self.types.values(), *self.facets.values()]
+        return sum(len(entries.serialize()) for entries in sets)
 
 
-def current(now: datetime | None = None) -> Snapshot:
-    """The snapshot matching the index as it is now (reloaded when it is not)."""
+def _id_sets(sql: str, params: list) -> list[tuple]:
+    """Rows of ``sql`` whose last column is an id_list() aggregate, as sets."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(*row[:-1], ids_in(row[-1])) for row in cursor.fetchall()]
+
+
+def _due(now: datetime) -> tuple[str, list]:
+    """SQL for "published and due at ``now``" with its parameters."""
+    return (
+        "is_published AND published_at IS NOT NULL AND published_at <= %s",
+        [connection.ops.adapt_datetimefield_value(now)],
+    )
+
+
+def _next_due(now: datetime) -> datetime | None:
+    scheduled = IndexEntry.objects.filter(is_published=True, published_at__gt=now)
+    return scheduled.order_by("published_at").values_list("published_at", flat=True).first()
+
+
+def _entry_sets(where: str, params: list, now: datetime) -> tuple[BitMap, dict[str, BitMap]]:
+    """(the due ones, each type's) of the entries ``where`` selects."""
+    due, due_params = _due(now)
+    ids = get_backend().id_list("id")
+    rows = _id_sets(
+        f"SELECT doc_type, {due}, {ids} FROM {IndexEntry._meta.db_table}"
+        f" WHERE {where} GROUP BY 1, 2",
+        [*due_params, *params],
+    )
+    public, types = BitMap(), defaultdict(BitMap)
+    for doc_type, is_due, entries in rows:
+        types[doc_type] |= entries
+        if is_due:
+            public |= entries
+    return public, dict(types)
+
+
+def _facet_sets(where: str, params: list) -> tuple[dict[FacetKey, BitMap], dict[FacetKey, str]]:
+    ids = get_backend().id_list("entry_id")
+    table = IndexFacet._meta.db_table
+    # The label of each value from its first row (through the index on name and value):
+    # max(label) would read every row, not just its index entry.
+    label = f"(SELECT l.label FROM {table} l WHERE l.name = f.name AND l.value = f.value LIMIT 1)"
+    rows = _id_sets(
+        f"SELECT f.name, f.value, {label}, {ids} FROM {table} f WHERE {where} GROUP BY 1, 2",
+        params,
+    )
+    return (
+        {(name, value): entries for name, value, _, entries in rows},
+        {(name, value): label for name, value, label, _ in rows},
+    )
+
+
+def _load(change: tuple[int, int], now: datetime) -> Sets:
+    public, types = _entry_sets("1 = 1", [], now)
+    facets, labels = _facet_sets("1 = 1", [])
+    every = BitMap()
+    for entries in types.values():
+        every |= entries
+    return Sets(change, now, _next_due(now), every, public, types, facets, labels)
+
+
+def _apply(sets: Sets, change: tuple[int, int], changed: BitMap, now: datetime) -> Sets:
+    """``sets`` with the ``changed`` entries re-read (gone if deleted) and what fell due
+    since it was made added to the public ones."""
+    # Ids are integers, so listing them in the SQL is safe; there are at most MAX_CHANGES.
+    ids = ", ".join(map(str, changed)) or "NULL"
+    public, types = _entry_sets(f"id IN ({ids})", [], now)
+    facets, labels = _facet_sets(f"f.entry_id IN ({ids})", [])
+    public |= sets.public - changed
+    if sets.due(now):
+        due, params = _due(now)
+        later = "published_at > %s"
+        public |= _id_sets(
+            f"SELECT {get_backend().id_list('id')} FROM {IndexEntry._meta.db_table}"
+            f" WHERE {due} AND {later}",
+            [*params, connection.ops.adapt_datetimefield_value(sets.public_at)],
+        )[0][0]
+    every = (sets.all - changed) | BitMap().union(*types.values())
+    merged_facets = _merge(sets.facets, facets, changed)
+    return Sets(
+        change,
+        now,
+        _next_due(now),
+        every,
+        public,
+        _merge(sets.types, types, changed),
+        merged_facets,
+        {key: label for key, label in {**sets.labels, **labels}.items() if key in merged_facets},
+    )
+
+
+def _merge(old: dict, new: dict, changed: BitMap) -> dict:
+    """Each set of ``old`` less the changed entries, plus what ``new`` says they hold."""
+    merged = dict(old)
+    for key, entries in old.items():
+        if entries.intersect(changed):
+            merged[key] = entries - changed
+    for key, entries in new.items():
+        merged[key] = merged.get(key, BitMap()) | entries
+    return {key: entries for key, entries in merged.items() if entries}
+
+
+def current(now: datetime | None = None) -> Sets:
+    """The sets as the index is now: refreshed from the change log when it moved on, and
+    for what fell due when a scheduled item's time came."""
     now = now or timezone.now()
-    version = IndexState.objects.values_list("version", flat=True).first() or ""
+    latest = IndexChange.objects.order_by("-seq").values_list("seq", "token").first() or (0, 0)
     key = connection.alias
-    snapshot = _snapshots.get(key)
-    if snapshot is None or snapshot.stale(version, now):
-        with _lock:
-            snapshot = _snapshots.get(key)
-            if snapshot is None or snapshot.stale(version, now):
-                snapshot = _snapshots[key] = _load(version, now)
-    return snapshot
+    sets = _states.get(key)
+    if sets is not None and sets.change == latest and not sets.due(now):
+        return sets
+    with _lock:
+        sets = _states.get(key)
+        if sets is None or sets.change != latest or sets.due(now):
+            _states[key] = sets = _refreshed(sets, latest, now)
+    return sets
+
+
+def _refreshed(sets: Sets | None, latest: tuple[int, int], now: datetime) -> Sets:
+    if sets is None or latest[0] - sets.change[0] > MAX_CHANGES:
+        return _load(latest, now)
+    seen, token = sets.change
+    log = list(
+        IndexChange.objects.filter(seq__gte=seen, seq__lte=latest[0])
+        .order_by("seq")
+        .values_list("seq", "token", "entry_id")
+    )
+    # The change this process saw must still be in the log: if it was rolled back or
+    # pruned, what came after cannot be told from it.
+    if seen and (not log or log[0][:2] != (seen, token)):
+        return _load(latest, now)
+    changed = BitMap(entry for seq, _, entry in log if seq > seen)
+    return _apply(sets, latest, changed, now)
+
+
+def warm() -> None:
+    """Load the sets before a process takes requests (gunicorn.conf.py calls this in each
+    new worker), so no request waits for a whole load; a failure is logged and the first
+    search loads them instead."""
+    try:
+        current()
+    except DatabaseError:
+        logger.exception("Could not load the search sets; the first search will.")
+    finally:
+        connection.close()

@@ -10,14 +10,6 @@ from django.views.decorators.http import require_GET
 from kb.search import service
 from kb.search.forms import SearchForm
 
-FACET_TITLES = {
-    "type": "Type",
-    "tag": "Topic",
-    "platform": "Platform",
-    "department": "Department",
-    "evidence": "Evidence level",
-    "year": "Year",
-}
 FACET_VALUES_SHOWN = 12
 
 
@@ -39,7 +31,7 @@ def search_results(request: HttpRequest) -> HttpResponse:
     labels = {(f.name, f.value): f.label for f in results.all_facet_values()}
     facets = [
         {
-            "title": title,
+            "title": facet.label,
             "values": [
                 {
                     "label": value.label,
@@ -50,12 +42,12 @@ def search_results(request: HttpRequest) -> HttpResponse:
                 for value in results.facets.get(name, [])[:FACET_VALUES_SHOWN]
             ],
         }
-        for name, title in FACET_TITLES.items()
+        for name, facet in service.facet_fields().items()
         if results.facets.get(name)
     ]
     active_filters = [
         {
-            "title": FACET_TITLES[name],
+            "title": service.facet_fields()[name].label,
             "label": labels.get((name, value), value),
             "remove_url": link.to(**{name: None}),
         }

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kb.core.models import Status
-from kb.core.registry import facet_labels, kind_for, kinds, kinds_where
+from kb.core.registry import kind_for, kinds, kinds_where
 from kb.workflow.models import Action
 from kb.workflow.services import content_transition
 from tests.registry_app.factories import FindingFactory
@@ -20,11 +20,6 @@ def test_it_lists_every_declared_kind_in_order() -> None:
     assert [kind.label for kind in declared if kind.label in core] == core
     assert kind_for(Finding) is Finding.KIND
     assert (Finding, Finding.KIND) in kinds_where("commentable")
-
-
-def test_it_gathers_facet_labels_from_every_kind() -> None:
-    labels = dict(facet_labels("evidence"))
-    assert labels["6"] == "Replicated finding" and labels["1"] == "Anecdote"
 
 
 def test_the_navigation_links_a_registered_kind_for_everyone(reader_client: Client) -> None:

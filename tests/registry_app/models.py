@@ -8,13 +8,18 @@ from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, Status
 from kb.core.registry import ContentKind
-from kb.core.search import Searchable, SearchDocument, tag_facets
+from kb.core.search import TAGS, Facet, FacetField, Searchable, SearchDocument, tag_facets
 
 
 class Finding(Searchable, Content):
     OWNER_FIELD = "owner"
     REVISION_FIELDS = ["title", "summary", "tags"]
     SEARCH_TYPE = ("finding", "Finding")
+    # Its own grade of evidence, declared alike with the shared scale's facet.
+    SEARCH_FACETS = (
+        TAGS,
+        FacetField("evidence", "Evidence level", numeric=True, position=40),
+    )
     KIND = ContentKind(
         label="Finding",
         label_plural="Findings",
@@ -24,7 +29,6 @@ class Finding(Searchable, Content):
         card_template="registry_app/_card.html",
         commentable=True,
         illustrated=True,
-        facet_labels={"evidence": (("6", "Replicated finding"),)},
     )
 
     summary = models.TextField(max_length=2_000)
@@ -50,5 +54,5 @@ class Finding(Searchable, Content):
             published_at=self.published_at,
             owner_id=self.owner_id,
             evidence_level=6,
-            facets=tag_facets(tags),
+            facets=[*tag_facets(tags), Facet("evidence", "6", "Replicated finding")],
         )

@@ -9,7 +9,6 @@ from django.utils import timezone
 from kb.core.evidence import EvidenceLevel
 from kb.core.models import Status
 from kb.search import service
-from kb.search.backends import get_backend
 from tests.factories import (
     AdvocateProfileFactory,
     ArticleFactory,
@@ -267,12 +266,8 @@ def test_heading_matches_lead_and_the_best_body_matches_fill_the_page(
     assert results.total == 123
     found = titles(results)
     assert found[:2] == ["Webinar basics", "Autumn plans"]
-    if get_backend().scores_body:
-        # SQLite's bm25 scores body matches too: the denser mention first.
-        assert found[2] == "Team diary"
-    else:
-        # PostgreSQL ranks on the headings only: body matches go by evidence, then date.
-        assert found[2:] == ["Weekly notes 0", "Weekly notes 1", "Weekly notes 2"]
+    # Body matches are scored too: the denser mention first.
+    assert found[2] == "Team diary"
     assert len(set(found)) == 5
 
 

@@ -10,14 +10,16 @@ hundred-odd of the entries with their texts; and a phrase's recheck reads the st
 vector instead of parsing the text again.
 
 The title and head vectors tell which hits carry a query word in their title or head
-(service._best's tiers) without reading any text. Ranking is ts_rank_cd over the head
-vector, so a match in the body alone scores 0 and such hits go by evidence and date.
+(service._best's tiers) without reading any text. Ranking is ts_rank_cd over the whole
+document's vector, the body weighted lowest, as bm25 ranks on SQLite.
 websearch_to_tsquery reads the query (already reduced to safe words), ts_headline
 highlights only the page's rows, and pg_trgm similarity over the word list suggests
 corrections for typos.
 """
 
 from contextlib import contextmanager
+
+from pyroaring import BitMap
 
 from kb.core.search import Facet
 from kb.search.backends.base import (
@@ -28,7 +30,6 @@ from kb.search.backends.base import (
     any_word,
     facet_rows,
 )
-from kb.search.bitsets import Members, bits_from_words
 from kb.search.models import IndexEntry
 from kb.search.query import Query, Term
 
@@ -38,7 +39,7 @@ RANK_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"  # D, C, B, A
 SNIPPET_SOURCE_CHARS = 4000
 HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}"
 QUERY = f"websearch_to_tsquery('{CONFIG}', %s) q"
-SCORE = f"ts_rank_cd('{RANK_WEIGHTS}', head, q)"
+SCORE = f"ts_rank_cd('{RANK_WEIGHTS}', document, q)"
 FIELD_VECTOR = {"title": "title", "head": "head"}
 TEXT_COMPRESSION = ", ".join(
     f"ALTER COLUMN {column} SET COMPRESSION {{method}}"
@@ -89,8 +90,6 @@ def websearch_text(query: Query) -> str:
 
 
 class PostgresBackend(SearchBackend):
-    scores_body = False
-
     @property
     def _indexes(self) -> list[str]:
         return [
@@ -116,7 +115,7 @@ class PostgresBackend(SearchBackend):
             " ALTER COLUMN document SET STORAGE EXTERNAL, SET (toast_tuple_target = 128)"
         )
         # Texts out of line: rows of 2 kB and more (most documents) would otherwise keep
-        # them inline, and the entries, which the snapshot and highlighting read, would
+        # them inline, and the entries, which the search sets and highlighting read, would
         # crowd the vectors out of shared buffers.
         execute(f"ALTER TABLE {entries} SET (toast_tuple_target = 256)")
         if self._has_lz4():
@@ -195,7 +194,8 @@ class PostgresBackend(SearchBackend):
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for sql in self._indexes:
                 cursor.execute(sql)
-            for table in (self.entry_table, VECTORS, self.word_table):
+            # The facet rows too: a process's whole load of its sets groups them all.
+            for table in (self.entry_table, self.facet_table, VECTORS, self.word_table):
                 cursor.execute(f"ANALYZE {table}")
 
     def write(self, entries: list[IndexEntry], facets: list[list[Facet]]) -> None:
@@ -226,27 +226,23 @@ class PostgresBackend(SearchBackend):
         for entry in entries:
             entry._state.adding = False
 
-    def _bits(self, sql: str, params: list) -> int:
-        words = (
-            f"SELECT entry_id >> 6, bit_or(1::bigint << (entry_id & 63)::int)"
-            f" FROM ({sql}) found GROUP BY 1"
-        )
-        return bits_from_words(self._rows(words, params))
+    def id_list(self, column: str) -> str:
+        return f"string_agg(lpad(to_hex({column}), 8, '0'), '')"
 
-    def match(self, query: Query) -> int:
-        sql = f"SELECT entry_id FROM {VECTORS}, {QUERY} WHERE document @@ q"
-        return self._bits(sql, [websearch_text(query)])
+    def match(self, query: Query) -> BitMap:
+        sql = f"SELECT entry_id AS id FROM {VECTORS}, {QUERY} WHERE document @@ q"
+        return self._id_set(sql, [websearch_text(query)])
 
     def word_samples(self, words: list[str], size: int) -> list[list[int]]:
         # GIN gives a bitmap of every match, but the heap is visited only for ``size`` rows.
         sql = f"SELECT entry_id FROM {VECTORS}, {QUERY} WHERE document @@ q LIMIT {int(size)}"
         return self._ids_of_each(sql, [_websearch_term(Term((word,))) for word in words])
 
-    def field_matches(self, query: Query, fields: str) -> int:
-        sql = f"SELECT entry_id FROM {VECTORS}, {QUERY} WHERE {FIELD_VECTOR[fields]} @@ q"
-        return self._bits(sql, [websearch_text(any_word(query))])
+    def field_matches(self, query: Query, fields: str) -> BitMap:
+        sql = f"SELECT entry_id AS id FROM {VECTORS}, {QUERY} WHERE {FIELD_VECTOR[fields]} @@ q"
+        return self._id_set(sql, [websearch_text(any_word(query))])
 
-    def title_scores(self, query: Query, hits: int) -> list[tuple[int, float]]:
+    def title_scores(self, query: Query, hits: BitMap) -> list[tuple[int, float]]:
         # One statement through the title index: no list of ids to send, and a broad
         # word's thousand-odd title matches cost one pass rather than as many lookups.
         # Title matches that miss the rest of the query, or the filters, are dropped here.
@@ -255,8 +251,7 @@ class PostgresBackend(SearchBackend):
             f" websearch_to_tsquery('{CONFIG}', %s) w WHERE title @@ w"
         )
         found = self._rows(sql, [websearch_text(query), websearch_text(any_word(query))])
-        wanted = Members(hits)
-        return [(pk, score) for pk, score in found if pk in wanted]
+        return [(pk, score) for pk, score in found if pk in hits]
 
     def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
         if not ids:
@@ -273,6 +268,13 @@ class PostgresBackend(SearchBackend):
             " WHERE entry_id = ANY(%s)"
         )
         return self._rows(sql, [websearch_text(query), websearch_text(any_word(query)), list(ids)])
+
+    def ranked(self, query: Query, limit: int) -> list[tuple[int, float]]:
+        sql = (
+            f"SELECT entry_id, {SCORE} AS score FROM {VECTORS}, {QUERY} WHERE document @@ q"
+            " ORDER BY score DESC LIMIT %s"
+        )
+        return self._rows(sql, [websearch_text(query), limit])
 
     def highlight_sql(self, query: Query) -> HighlightSQL:
         return HighlightSQL(

@@ -10,6 +10,7 @@ import json
 from contextlib import contextmanager
 
 from django.db import transaction
+from pyroaring import BitMap
 
 from kb.core.search import Facet
 from kb.search.backends.base import (
@@ -21,7 +22,6 @@ from kb.search.backends.base import (
     any_word,
     facet_rows,
 )
-from kb.search.bitsets import bits_from_words
 from kb.search.models import IndexEntry
 from kb.search.query import Query, Term
 
@@ -121,8 +121,8 @@ class SQLiteBackend(SearchBackend):
                 cursor.execute(sql)
 
     def write(self, entries: list[IndexEntry], facets: list[list[Facet]]) -> None:
-        """executemany rather than bulk_create: preparing 16 fields of 100,000 objects cost
-        the ORM about 8 s of a 50 s rebuild. Ids continue the table's AUTOINCREMENT
+        """executemany rather than bulk_create: the ORM's preparing every field of every
+        object was a large share of a rebuild. Ids continue the table's AUTOINCREMENT
         sequence, as SQLite would number them, so the facets can name their entries; the
         write lock is held from the transaction's start (IMMEDIATE), so no one else
         numbers entries meanwhile."""
@@ -161,25 +161,30 @@ class SQLiteBackend(SearchBackend):
         for entry in entries:
             entry._state.adding = False
 
-    def _bits(self, expression: str) -> int:
-        # The ids' bits are distinct, so their sum is their OR and never overflows.
-        sql = (
-            f"SELECT rowid >> 6, sum(1 << (rowid & 63)) FROM {FTS} WHERE {FTS} MATCH %s GROUP BY 1"
-        )
-        return bits_from_words(self._rows(sql, [expression]))
+    def _matching(self, expression: str) -> BitMap:
+        return self._id_set(f"SELECT rowid AS id FROM {FTS} WHERE {FTS} MATCH %s", [expression])
 
-    def match(self, query: Query) -> int:
-        return self._bits(match_expression(query))
+    def match(self, query: Query) -> BitMap:
+        return self._matching(match_expression(query))
 
     def word_samples(self, words: list[str], size: int) -> list[list[int]]:
         sql = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s LIMIT {int(size)}"
         return self._ids_of_each(sql, [_fts_term(Term((word,))) for word in words])
 
-    def field_matches(self, query: Query, fields: str) -> int:
-        return self._bits(self._in_fields(query, fields))
+    def field_matches(self, query: Query, fields: str) -> BitMap:
+        return self._matching(self._in_fields(query, fields))
 
     def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
         return self._scores(query, ids, "")
+
+    def title_scores(self, query: Query, hits: BitMap) -> list[tuple[int, float]]:
+        # The match is walked once; bm25() runs only for the rows with a title match.
+        sql = (
+            f"SELECT rowid, {SCORE} FROM {FTS} WHERE {FTS} MATCH %s"
+            f" AND +rowid IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
+        )
+        found = self._rows(sql, [match_expression(query), self._in_fields(query, "title")])
+        return [(pk, score) for pk, score in found if pk in hits]
 
     def tiered_scores(self, query: Query, ids: list[int]) -> list[tuple[int, int, float]]:
         in_field = f"rowid IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
@@ -197,9 +202,9 @@ class SQLiteBackend(SearchBackend):
     ) -> list[tuple]:
         if not ids:
             return []
-        # Looking rowids up makes FTS5 restart the match for each (about 1 ms apiece at
-        # 100,000 documents). The unary + keeps the id list away from FTS5: it walks the
-        # matches once and bm25() runs only for the rows in the list.
+        # Looking rowids up makes FTS5 restart the match for each one. The unary + keeps
+        # the id list away from FTS5: it walks the matches once and bm25() runs only for
+        # the rows in the list.
         sql = (
             f"SELECT rowid, {extra}{SCORE} FROM {FTS} WHERE {FTS} MATCH %s"
             " AND +rowid IN (SELECT value FROM json_each(%s))"

@@ -3,13 +3,14 @@
 `make run` calls this on every start; it loads the "demo" fixtures only into an empty KB, so
 a demo that someone has edited is never overwritten (use --force to reload it). Those are
 fixtures/demo.json and, as loaddata finds them, every app's own fixtures/demo.json; then
-each kind of content's app may add what a fixture cannot say (revisions, rows made through
+each app (kinds of content first) may add what a fixture cannot say (revisions, rows made through
 its own services) in a ``demo`` module's ``load()``. An app brings its demo content with it.
 """
 
 import importlib.util
 from importlib import import_module
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -48,6 +49,14 @@ class Command(BaseCommand):
 
 
 def _demo_modules() -> list:
-    """The ``demo`` modules of the apps that declare kinds of content, once each."""
+    """The ``demo`` modules of the apps that declare kinds of content, once each, then
+    those of the other KB apps (whose demo builds on the content, such as departments')."""
     names = dict.fromkeys(f"{model._meta.app_config.name}.demo" for model, _ in kinds())
+    names.update(
+        dict.fromkeys(
+            f"{config.name}.demo"
+            for config in apps.get_app_configs()
+            if config.name.startswith("kb.")
+        )
+    )
     return [import_module(name) for name in names if importlib.util.find_spec(name)]

@@ -1,0 +1,106 @@
+"""Time the adoption dashboard on a synthetic KB: `manage.py bench_dashboard --docs 100000`.
+
+Writes into the configured database, so it only runs on one whose name contains "bench".
+Articles are spread over three years, twenty advocates and six departments, with a few
+experiments and questions; the page is then fetched as a staff user. Prints a table;
+asserts nothing.
+"""
+
+import random
+import statistics
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from kb.advocates.models import AdvocateProfile, Department
+from kb.articles.models import Article
+from kb.core.models import Status
+from kb.questions.models import Question
+
+BATCH = 2_000
+
+
+class Command(BaseCommand):
+    help = "Generate articles across departments and time the adoption dashboard."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--docs", type=int, default=100_000)
+        parser.add_argument("--rounds", type=int, default=5)
+
+    def handle(self, *args, docs: int, rounds: int, **options) -> None:
+        name = str(settings.DATABASES["default"]["NAME"])
+        if "bench" not in name:
+            raise CommandError(f"Refusing to write a benchmark corpus into {name!r}.")
+        if Article.objects.count() < docs:
+            started = time.perf_counter()
+            _generate(docs - Article.objects.count())
+            self.stdout.write(f"corpus generated in {time.perf_counter() - started:.1f} s")
+        User = get_user_model()
+        staff, _ = User.objects.get_or_create(username="bench-staff", defaults={"is_staff": True})
+        client = Client()
+        client.force_login(staff)
+        url = reverse("departments:dashboard")
+        # secure: with DEBUG off the site redirects plain HTTP.
+        client.get(url, secure=True)  # warm the caches and the connection
+        seconds = []
+        for _ in range(rounds):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url, secure=True)
+                seconds.append(time.perf_counter() - started)
+        self.stdout.write(
+            f"{connection.vendor:<10} status={response.status_code} "
+            f"articles={Article.objects.count():>7} "
+            f"queries={len(queries.captured_queries):>3} "
+            f"median={statistics.median(seconds) * 1000:.0f} ms "
+            f"max={max(seconds) * 1000:.0f} ms"
+        )
+
+
+@transaction.atomic
+def _generate(n: int) -> None:
+    rng = random.Random(42)
+    User = get_user_model()
+    departments = [
+        Department.objects.get_or_create(slug=f"bench-{i}", defaults={"name": f"Bench {i}"})[0]
+        for i in range(6)
+    ]
+    authors = []
+    for i in range(20):
+        user, _ = User.objects.get_or_create(username=f"bench-advocate-{i}")
+        AdvocateProfile.objects.get_or_create(
+            user=user, defaults={"department": departments[i % 6]}
+        )
+        authors.append(user)
+    now = timezone.now()
+    start = Article.objects.count()
+    for offset in range(0, n, BATCH):
+        Article.objects.bulk_create(
+            Article(
+                title=f"Bench article {start + i}",
+                slug=f"bench-article-{start + i}",
+                status=Status.PUBLISHED if rng.random() < 0.9 else Status.DRAFT,
+                published_at=now - timedelta(days=rng.randrange(3 * 365)),
+                summary="A synthetic article.",
+                body="Synthetic.",
+                author=rng.choice(authors),
+            )
+            for i in range(offset, min(offset + BATCH, n))
+        )
+    Question.objects.bulk_create(
+        Question(
+            asker=rng.choice(authors),
+            title=f"Bench question {i}",
+            department=rng.choice(departments),
+            created_at=now - timedelta(days=rng.randrange(365)),
+        )
+        for i in range(n // 100)
+    )

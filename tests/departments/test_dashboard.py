@@ -1,0 +1,251 @@
+"""The adoption dashboard: its numbers against a hand-counted fixture, its charts (well-formed
+SVG with title, description and labels), CSV equal to the charts, filters, who may see it,
+and a bounded number of queries."""
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from kb.core.models import Status
+from kb.departments.models import AdoptionStage
+from kb.experiments.models import Outcome
+from kb.questions.models import Question
+from tests.departments.factories import StageChangeFactory
+from tests.experiments.factories import ExperimentFactory
+from tests.factories import (
+    AdvocateProfileFactory,
+    ArticleFactory,
+    DepartmentFactory,
+    PlatformFactory,
+    ResearchLinkFactory,
+)
+from tests.questions.factories import QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+YEAR_2025 = {"start": "2025-01", "end": "2025-12"}
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def at(year: int, month: int, day: int) -> datetime:
+    return datetime(year, month, day, 12, tzinfo=UTC)
+
+
+def advocate_since(when: datetime, department, **kwargs):
+    profile = AdvocateProfileFactory(department=department, **kwargs)
+    type(profile).objects.filter(pk=profile.pk).update(created_at=when)
+    return profile.user
+
+
+@pytest.fixture
+def fixture_2025():
+    """Sales (renamed Revenue in the summer) and Legal (with nothing at all)."""
+    sales = DepartmentFactory(name="Sales", slug="sales")
+    DepartmentFactory(name="Legal", slug="legal")
+    linkedin = PlatformFactory(name="LinkedIn", slug="linkedin")
+    anna = advocate_since(at(2024, 11, 15), sales)
+    ben = advocate_since(at(2025, 3, 10), sales)
+    gone = advocate_since(at(2025, 1, 5), sales)
+    gone.is_active = False
+    gone.save()
+
+    ArticleFactory(author=anna, published_at=at(2024, 6, 1))  # before: all time only
+    ArticleFactory(author=anna, published_at=at(2025, 2, 5), tags=["video"])
+    ArticleFactory(author=anna, published_at=at(2025, 2, 20))
+    ArticleFactory(author=anna, status=Status.DRAFT, published_at=None)  # a draft
+    trashed = ArticleFactory(author=anna, published_at=at(2025, 2, 10))
+    trashed.deleted_at = timezone.now()
+    trashed.save()
+    ResearchLinkFactory(added_by=ben, published_at=at(2025, 7, 1))
+
+    won = ExperimentFactory(
+        department=sales, created_by=anna, published_at=at(2025, 4, 12),
+        end_date=date(2025, 4, 10), outcome=Outcome.SUCCEEDED,
+    )  # fmt: skip
+    won.platforms.add(linkedin)
+    ExperimentFactory(
+        department=sales, created_by=anna, published_at=at(2025, 4, 25),
+        end_date=date(2025, 4, 20), outcome=Outcome.FAILED,
+    )  # fmt: skip
+    ExperimentFactory(
+        department=sales, created_by=ben, published_at=at(2025, 9, 1),
+        outcome=Outcome.RUNNING, end_date=None, result=None,
+    )  # fmt: skip
+    ExperimentFactory(
+        department=sales, created_by=ben, status=Status.DRAFT, published_at=None,
+        end_date=date(2025, 4, 1), outcome=Outcome.SUCCEEDED,
+    )  # fmt: skip
+
+    answered = QuestionFactory(department=sales, answered_at=at(2025, 6, 1), platform=linkedin)
+    QuestionFactory(department=sales)
+    QuestionFactory(department=sales, private=True)
+    deleted = QuestionFactory(department=sales, deleted_at=timezone.now())
+    for question, when in [(answered, at(2025, 5, 3)), (deleted, at(2025, 5, 10))]:
+        Question.objects.filter(pk=question.pk).update(created_at=when)
+    Question.objects.filter(department=sales, answered_at=None, private=False).update(
+        created_at=at(2025, 5, 20)
+    )
+    Question.objects.filter(private=True).update(created_at=at(2025, 8, 1))
+
+    curious, experimenting = (
+        AdoptionStage.objects.get(name=n) for n in ("Curious", "Experimenting")
+    )
+    StageChangeFactory(department=sales, stage=curious, changed_on=date(2024, 12, 1))
+    StageChangeFactory(department=sales, stage=experimenting, changed_on=date(2025, 4, 15))
+    sales.name = "Revenue"  # renamed mid-period: its history stays with it
+    sales.save()
+    return sales
+
+
+def charts_of(response) -> dict:
+    return {chart.slug: chart for chart in response.context["dashboard"].charts}
+
+
+def series(chart, name: str) -> list[float]:
+    return next(s for s in chart.series if s.name == name).values
+
+
+def test_the_numbers_match_the_hand_count(editor_client: Client, fixture_2025) -> None:
+    response = editor_client.get(reverse("departments:dashboard"), YEAR_2025)
+    assert response.status_code == 200
+    charts = charts_of(response)
+    assert charts["advocates"].columns[0] == "Jan 2025" and len(charts["advocates"].columns) == 12
+    assert series(charts["advocates"], "Advocates") == [1, 1] + [2] * 10
+
+    contributions = charts["contributions"]
+    assert series(contributions, "Articles") == [0, 2] + [0] * 10
+    assert series(contributions, "Research") == [0] * 6 + [1] + [0] * 5
+    assert series(contributions, "Experiments") == [0, 0, 0, 2, 0, 0, 0, 0, 1, 0, 0, 0]
+    assert series(contributions, "Case studies") == [0] * 12
+    totals = {s.name: s.total for s in contributions.series}
+    assert (totals["Articles"], totals["Research"], totals["Experiments"]) == (3, 1, 3)
+
+    assert series(charts["experiments"], "Finished") == [0, 0, 0, 2] + [0] * 8
+    assert series(charts["experiments"], "Succeeded") == [0, 0, 0, 1] + [0] * 8
+    assert series(charts["success-rate"], "Success rate") == [0, 0, 0, 50] + [0] * 8
+
+    assert series(charts["questions"], "Asked") == [0] * 4 + [2, 0, 0, 1] + [0] * 4
+    assert series(charts["questions"], "Answered") == [0] * 5 + [1] + [0] * 6
+
+    assert series(charts["stages"], "Curious") == [1, 1, 1] + [0] * 9
+    assert series(charts["stages"], "Experimenting") == [0, 0, 0] + [1] * 9
+    assert series(charts["stages"], "Embedded") == [0] * 12
+
+
+def test_the_department_table_names_the_renamed_department_once_with_all_its_numbers(
+    editor_client: Client, fixture_2025
+) -> None:
+    response = editor_client.get(reverse("departments:dashboard"), YEAR_2025)
+    rows = {row.department.name: row for row in response.context["rows"]}
+    assert set(rows) == {"Revenue", "Legal"}
+    revenue, legal = rows["Revenue"], rows["Legal"]
+    assert (revenue.advocates, revenue.contributions, revenue.contributions_all_time) == (2, 6, 7)
+    assert (revenue.experiments, revenue.asked, revenue.answered) == ("1 of 2", 3, 1)
+    assert revenue.stage.name == "Experimenting"
+    assert (legal.advocates, legal.contributions, legal.asked, legal.stage) == (0, 0, 0, None)
+
+
+def test_filters_narrow_every_measure(editor_client: Client, fixture_2025) -> None:
+    by_platform = charts_of(
+        editor_client.get(reverse("departments:dashboard"), {**YEAR_2025, "platform": "linkedin"})
+    )
+    assert series(by_platform["experiments"], "Finished") == [0, 0, 0, 1] + [0] * 8
+    assert series(by_platform["questions"], "Asked") == [0] * 4 + [1] + [0] * 7
+    assert "Articles" not in {s.name for s in by_platform["contributions"].series}
+    by_topic = charts_of(
+        editor_client.get(reverse("departments:dashboard"), {**YEAR_2025, "topic": "video"})
+    )
+    assert series(by_topic["contributions"], "Articles") == [0, 1] + [0] * 10
+    legal = charts_of(
+        editor_client.get(reverse("departments:dashboard"), {**YEAR_2025, "department": "legal"})
+    )
+    assert all(not any(s.values) for chart in legal.values() for s in chart.series)
+
+
+def test_each_csv_parses_to_the_numbers_of_its_chart(editor_client: Client, fixture_2025) -> None:
+    charts = charts_of(editor_client.get(reverse("departments:dashboard"), YEAR_2025))
+    for slug, chart in charts.items():
+        response = editor_client.get(reverse("departments:dashboard_csv", args=[slug]), YEAR_2025)
+        assert response["Content-Type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert rows[0] == ["Month", *[s.name for s in chart.series]]
+        body = [(row[0], [float(cell) for cell in row[1:]]) for row in rows[1:13]]
+        assert body == [(column, [float(v) for v in values]) for column, values in chart.rows]
+        if chart.has_totals:
+            assert rows[13] == ["All time", *[str(s.total) for s in chart.series]]
+
+
+def test_every_chart_is_well_formed_svg_with_title_description_and_labels(
+    editor_client: Client, fixture_2025
+) -> None:
+    html = editor_client.get(reverse("departments:dashboard"), YEAR_2025).content.decode()
+    svgs = []
+    while "<svg" in html:
+        start = html.index("<svg")
+        end = html.index("</svg>", start) + len("</svg>")
+        svgs.append(ET.fromstring(html[start:end]))
+        html = html[end:]
+    assert len(svgs) == 6
+    for svg in svgs:
+        assert svg.get("role") == "img"
+        title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
+        assert title.text and desc.text
+        assert svg.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+        texts = [t.text for t in svg.iter(f"{SVG}text")]
+        assert "Month" in texts and "Jan 2025" in texts
+    bars = [rect.find(f"{SVG}title").text for rect in svgs[1].iter(f"{SVG}rect")]
+    assert "Articles, Feb 2025: 2" in bars
+
+
+def test_bad_filters_are_reported_and_the_default_period_shown(editor_client: Client) -> None:
+    for bad in [
+        {"start": "2025-13"},
+        {"start": "2026-05", "end": "2025-01"},
+        {"start": "1900-01", "end": "2025-01"},
+        {"department": "no-such"},
+        {"topic": "x" * 500},
+        {"topic": "never-used"},
+    ]:
+        response = editor_client.get(reverse("departments:dashboard"), bad)
+        assert response.status_code == 400, bad
+        assert len(response.context["dashboard"].charts[0].columns) == 12
+    assert editor_client.get("/departments/dashboard/nope.csv").status_code == 404
+
+
+def test_only_editors_and_staff_see_the_dashboard(
+    reader_client: Client, advocate_client: Client, admin_client: Client
+) -> None:
+    assert reader_client.get(reverse("departments:dashboard")).status_code == 403
+    assert advocate_client.get(reverse("departments:dashboard")).status_code == 403
+    csv_url = reverse("departments:dashboard_csv", args=["advocates"])
+    assert reader_client.get(csv_url).status_code == 403
+    assert admin_client.get(reverse("departments:dashboard")).status_code == 200
+
+
+def test_the_dashboard_costs_the_same_queries_for_one_and_many_departments(
+    editor_client: Client, django_assert_num_queries
+) -> None:
+    sales = DepartmentFactory()
+    user = advocate_since(at(2025, 1, 2), sales)
+    ArticleFactory(author=user, published_at=at(2025, 3, 1))
+    with CaptureQueriesContext(connection) as one:
+        editor_client.get(reverse("departments:dashboard"), YEAR_2025)
+    for month in range(1, 13):
+        department = DepartmentFactory()
+        user = advocate_since(at(2025, month, 2), department)
+        ArticleFactory(author=user, published_at=at(2025, month, 3))
+        ExperimentFactory(
+            department=department, start_date=date(2025, month, 1), end_date=date(2025, month, 4)
+        )
+        QuestionFactory(department=department, answered_at=at(2025, month, 5))
+        StageChangeFactory(department=department, changed_on=date(2025, month, 6))
+    with django_assert_num_queries(len(one)):
+        editor_client.get(reverse("departments:dashboard"), YEAR_2025)
