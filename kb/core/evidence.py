@@ -15,3 +15,12 @@ class EvidenceLevel(models.IntegerChoices):
     MEASURED = 3, "Measured with published data"
     PEER_REVIEWED = 4, "Peer-reviewed or audited"
     INDEPENDENTLY_VERIFIED = 5, "Independently verified"
+
+
+def evidence_level_of(item: object) -> EvidenceLevel | None:
+    """The item's evidence level, for any kind that grades its evidence (an
+    ``evidence_level`` field on the scale above); None for kinds that do not."""
+    value = getattr(item, "evidence_level", None)
+    if value in EvidenceLevel.values:
+        return EvidenceLevel(value)
+    return None
