@@ -221,7 +221,12 @@ class StepDone(models.Model):
                 name="collections_step_done_once",
             )
         ]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="collections_step_target")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="collections_step_target")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.progress_id}: {self.content_type_id}/{self.object_id}"
 
 
 @dataclass(frozen=True)

@@ -43,9 +43,7 @@ def form_data(rows: list[tuple] = (), initial: int = 0, **fields) -> dict:
 
 
 def titles(collection: Collection) -> list[str]:
-    return [
-        (row.item.title, row.position, row.note) for row in collection.items.all()
-    ]
+    return [(row.item.title, row.position, row.note) for row in collection.items.all()]
 
 
 @pytest.fixture
@@ -139,13 +137,19 @@ def test_two_rows_may_swap_their_items(advocate_client: Client, advocate, three)
         created_by=advocate, items=[(item, item.title) for item in three[:2]]
     )
     rows = _edit_rows(collection)
-    swapped = [(rows[1][0], "now first", "1", rows[0][3]), (rows[0][0], "now second", "2", rows[1][3])]
+    swapped = [
+        (rows[1][0], "now first", "1", rows[0][3]),
+        (rows[0][0], "now second", "2", rows[1][3]),
+    ]
     response = advocate_client.post(
         reverse("collections:edit", args=[collection.slug]),
         form_data(swapped, initial=2, base_version=collection.version),
     )
     assert response.status_code == 302, response.content
-    assert titles(collection) == [("Second paper", 1, "now first"), ("First study", 2, "now second")]
+    assert titles(collection) == [
+        ("Second paper", 1, "now first"),
+        ("First study", 2, "now second"),
+    ]
 
 
 def test_an_item_can_be_removed(advocate_client: Client, advocate, three) -> None:
@@ -295,7 +299,9 @@ def test_the_form_suggests_published_items_by_address(advocate_client: Client, t
     CaseStudyFactory(title="Hidden draft study", status=Status.DRAFT, published_at=None)
     response = advocate_client.get(CREATE)
     assertContains(response, '<datalist id="collection-item-choices">')
-    assertContains(response, f'<option value="{three[0].get_absolute_url()}">Case study: First study')
+    assertContains(
+        response, f'<option value="{three[0].get_absolute_url()}">Case study: First study'
+    )
     assert "Hidden draft study" not in response.content.decode()
 
 

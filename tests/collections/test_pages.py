@@ -77,7 +77,9 @@ def test_the_evidence_helper_reads_any_item_with_the_field_and_ignores_the_rest(
     assert evidence_level_of(Unset()) is None
 
 
-def test_items_the_reader_may_not_see_are_left_out(reader_client: Client, brief: Collection) -> None:
+def test_items_the_reader_may_not_see_are_left_out(
+    reader_client: Client, brief: Collection
+) -> None:
     response = reader_client.get(brief.get_absolute_url())
     assertNotContains(response, "Someone else's draft")
     assertNotContains(response, "Not ready yet.")
@@ -176,7 +178,7 @@ def test_a_collection_page_costs_the_same_queries_for_one_item_of_each_kind_or_m
     with CaptureQueriesContext(connection) as many:
         response = reader_client.get(large.get_absolute_url())
     assert response.status_code == 200
-    assert len(re.findall("<li class=\"brief-item", response.content.decode())) == 24
+    assert len(re.findall('<li class="brief-item', response.content.decode())) == 24
     assert len(many) == len(one)
 
 
@@ -191,7 +193,9 @@ def test_the_list_costs_the_same_queries_for_one_collection_or_many(
     with CaptureQueriesContext(connection) as one:
         reader_client.get(reverse("collections:list"))
     for n in range(6):
-        CollectionFactory(tags=["advocacy", f"t{n}"], audience__slug=f"a{n}", audience__name=f"A{n}")
+        CollectionFactory(
+            tags=["advocacy", f"t{n}"], audience__slug=f"a{n}", audience__name=f"A{n}"
+        )
     with CaptureQueriesContext(connection) as many:
         response = reader_client.get(reverse("collections:list"))
     assert response.content.decode().count('class="card card-collection"') == 7

@@ -160,9 +160,12 @@ def test_steps_of_another_collection_or_of_a_brief_are_404s(
         == 404
     )
     assert reader_client.post(share_url(brief), {"share": "1"}).status_code == 404
-    assert reader_client.post(
-        reverse("collections:step", args=[path.slug, 99999999]), {"done": "1"}
-    ).status_code == 404
+    assert (
+        reader_client.post(
+            reverse("collections:step", args=[path.slug, 99999999]), {"done": "1"}
+        ).status_code
+        == 404
+    )
     assert not PathProgress.objects.exists()
 
 
