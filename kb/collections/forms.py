@@ -21,6 +21,7 @@ from kb.core.forms import ContentForm
 from kb.core.models import Content
 from kb.core.permissions import AnyUser
 from kb.core.registry import kinds
+from kb.core.templatetags.kb import type_name
 
 UNKNOWN_ITEM = "There is no item you can see at this address in the KB."
 MAX_POSITION = 1_000
@@ -101,6 +102,8 @@ class CollectionItemForm(forms.ModelForm):
         self.current = current  # the item this row points at now, if it still exists
         if current is not None:
             self.initial.setdefault("address", current.get_absolute_url())
+            if current.can_view(user):  # never name an item this author may not open
+                self.fields["address"].help_text = f"Now: {type_name(current)} “{current}”."
         self.target: Content | None = None
 
     def clean_address(self) -> str:
@@ -131,6 +134,11 @@ class BaseCollectionItemFormSet(BaseInlineFormSet):
         super().__init__(*args, **kwargs)
         rows = list(self.get_queryset()) if self.instance.pk else []
         self._current = fetch_items(rows, lambda model: model.all_objects, headlines=False)
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove"
 
     def get_form_kwargs(self, index: int) -> dict:
         kwargs = {**super().get_form_kwargs(index), "user": self.user}
