@@ -379,7 +379,9 @@ def test_a_research_links_headline_is_its_key_finding_as_one_line_with_its_sourc
     from tests.factories import SourceFactory
 
     source = SourceFactory(domain=None)
-    link = ResearchLinkFactory(key_finding="Staff are *trusted*\n\nmore than brands.", source=source)
+    link = ResearchLinkFactory(
+        key_finding="Staff are *trusted*\n\nmore than brands.", source=source
+    )
     headline = link.headline()
     assert headline.label == "Key finding"
     assert headline.text == "Staff are trusted more than brands."
