@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from kb.collections.models import Collection
 from kb.collections.services import progress_share, step_mark
-from tests.test_accessibility import _problems, page  # noqa: F401 (page is a fixture)
+from tests.test_accessibility import _problems, page, problems_on  # noqa: F401 (page: a fixture)
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,13 +31,7 @@ def test_collection_pages_have_no_accessibility_violations(page, shown: dict) ->
         reverse("collections:create"),
         reverse("collections:edit", args=[shown["slug"]]),
     ]
-    problems = {}
-    for path in paths:
-        response = page.goto(path)
-        assert response is not None and response.status == 200, path
-        if found := _problems(page):
-            problems[path] = found
-    assert problems == {}
+    assert problems_on(page, paths) == {}
 
 
 def test_the_form_with_errors_has_no_violations_and_keeps_the_text(

@@ -1,8 +1,6 @@
 """A collection goes through what every kind of content does, through the registry: the
 workflow, the trash, revisions (its items included), comments and search."""
 
-import types
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -11,11 +9,11 @@ from pytest_django.asserts import assertContains, assertNotContains
 from kb.collections.models import Collection, CollectionItem, StepDone
 from kb.comments.models import Comment
 from kb.core.models import Status
-from kb.search import service, signals
 from kb.workflow.models import Action
 from kb.workflow.services import content_transition
 from tests.collections.factories import CollectionFactory
 from tests.collections.test_forms import form_data
+from tests.experiments.test_lifecycle import found, index_immediately  # noqa: F401 (a fixture)
 from tests.factories import ArticleFactory, CaseStudyFactory
 from tests.revisions.helpers import compare_url, history_url, restore_url, revision_numbers
 
@@ -141,19 +139,9 @@ def test_readers_comment_on_a_published_collection(reader_client: Client, brief)
     assertContains(reader_client.get(brief.get_absolute_url()), "should I")
 
 
-@pytest.fixture
-def index_immediately(monkeypatch) -> None:
-    monkeypatch.setattr(
-        signals, "transaction", types.SimpleNamespace(on_commit=lambda func, *a, **k: func())
-    )
-
-
-def found(text: str, user) -> list[str]:
-    return [hit.url for hit in service.search(text, user=user).hits]
-
-
+@pytest.mark.usefixtures("index_immediately")
 def test_a_published_collection_is_found_by_title_purpose_and_notes_and_a_draft_is_not(
-    index_immediately: None, reader, advocate
+    reader, advocate
 ) -> None:
     study = CaseStudyFactory()
     published = CollectionFactory(
@@ -170,9 +158,8 @@ def test_a_published_collection_is_found_by_title_purpose_and_notes_and_a_draft_
     assert found("uplift", reader) == [url]
 
 
-def test_publishing_a_collection_makes_it_searchable(
-    index_immediately: None, reader, editor, advocate
-) -> None:
+@pytest.mark.usefixtures("index_immediately")
+def test_publishing_a_collection_makes_it_searchable(reader, editor, advocate) -> None:
     collection = CollectionFactory(
         title="Boardroom brief", created_by=advocate, status=Status.IN_REVIEW, published_at=None
     )
