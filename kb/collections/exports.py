@@ -62,9 +62,23 @@ def _fetch_nothing(url: str, *args, **kwargs) -> dict:
     raise ValueError(f"The PDF fetches nothing from outside: {url[:80]}")
 
 
+def _weasyprint_html():
+    """WeasyPrint's HTML class, imported on first use (it loads Pango, which only this page
+    needs). Importing it turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would
+    let damaged uploads through kb.uploads' checks; the flag is put back as it was (the PDF
+    loads no images)."""
+    from PIL import ImageFile
+
+    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        from weasyprint import HTML
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
+    return HTML
+
+
 def collection_pdf(collection: Collection, entries: list[Entry], request: HttpRequest) -> bytes:
-    # Imported here: WeasyPrint loads Pango and friends, which only this page needs.
-    from weasyprint import HTML
+    HTML = _weasyprint_html()
 
     path = finders.find(PRINT_STYLESHEET)
     with open(path, encoding="utf-8") as stylesheet:

@@ -147,19 +147,6 @@ class BaseCollectionItemFormSet(BaseInlineFormSet):
             kwargs["current"] = self._current.get(row.key)
         return kwargs
 
-    @property
-    def empty_form(self):
-        form = self.form(
-            auto_id=self.auto_id,
-            prefix=self.add_prefix("__prefix__"),
-            empty_permitted=True,
-            use_required_attribute=False,
-            user=self.user,
-            renderer=self.renderer,
-        )
-        self.add_fields(form, None)
-        return form
-
     def clean(self) -> None:
         super().clean()
         self.ordered: list[CollectionItemForm] = []

@@ -55,6 +55,15 @@ def test_the_pdf_fetches_nothing_an_introduction_names(
     assert all(not url.startswith("file:") for url in fetched)
 
 
+def test_making_a_pdf_leaves_pillows_truncated_image_check_on(
+    reader_client: Client, brief: Collection
+) -> None:
+    from PIL import ImageFile
+
+    assert reader_client.get(reverse("collections:pdf", args=[brief.slug])).status_code == 200
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
 def test_the_markdown_export_reads_as_the_brief(reader_client: Client, brief: Collection) -> None:
     response = reader_client.get(reverse("collections:markdown", args=[brief.slug]))
     assert response.status_code == 200
