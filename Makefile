@@ -23,10 +23,10 @@ BENCH_MILLION_URL ?= postgres://postgres@127.0.0.1:5432/kb_bench_million
 BENCH_SECRET_KEY = $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')
 BENCH_ENV = SECRET_KEY=$(BENCH_SECRET_KEY) ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 
-.PHONY: run test browser lint test-sqlite test-postgres check-postgres install lock clean bench \
+.PHONY: run test browser pdf-libs lint test-sqlite test-postgres check-postgres install lock clean bench \
 	bench-sqlite bench-postgres bench-million
 
-install: $(INSTALLED)
+install: $(INSTALLED) pdf-libs
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,19 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || \
 	(apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null) || \
 	echo "Chromium is not installed: browser tests will be skipped (and fail under CI=true)." >&2
+
+# The PDF exports (WeasyPrint) need Pango, HarfBuzz and a font from the system. Install
+# them with apt-get when missing and we may; otherwise say so, and under CI=true fail, since
+# the PDF tests would fail later and less clearly.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core
+PDF_PROBE = $(BIN)/python -c "import weasyprint" >/dev/null 2>&1 && fc-list 2>/dev/null | grep -q .
+pdf-libs: $(INSTALLED)
+	@$(PDF_PROBE) || \
+	(apt-get update -qq && apt-get install -y -qq --no-install-recommends $(PDF_PACKAGES) >/dev/null) || true
+	@$(PDF_PROBE) || { \
+	echo "WeasyPrint cannot load its system libraries or finds no font: PDF exports will fail." \
+	     "Install $(PDF_PACKAGES)." >&2; \
+	test "$$CI" != true; }
 
 lint: install
 	$(BIN)/ruff check .

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "kb.advocates",
     "kb.casestudies",
     "kb.experiments",
+    "kb.collections",
     "kb.research",
     "kb.articles",
     "kb.accounts",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("research/", include("kb.research.urls")),
     path("sources/", include("kb.sources.urls")),
     path("experiments/", include("kb.experiments.urls")),
+    path("collections/", include("kb.collections.urls")),
     path("articles/", include("kb.articles.urls")),
     path("advocates/", include("kb.advocates.urls")),
     path("departments/", include("kb.departments.urls")),

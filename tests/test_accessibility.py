@@ -101,6 +101,17 @@ def _problems(page: "Page") -> list[str]:
     return found
 
 
+def problems_on(page: "Page", paths: list[str]) -> dict[str, list[str]]:
+    """Each page's axe violations and sideways scrolling, by path; every page must load."""
+    problems = {}
+    for path in paths:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        if found := _problems(page):
+            problems[path] = found
+    return problems
+
+
 def test_the_main_pages_have_no_accessibility_violations(
     page: "Page", content: dict[str, str]
 ) -> None:
@@ -114,13 +125,7 @@ def test_the_main_pages_have_no_accessibility_violations(
         reverse("advocates:list"),
         reverse("search:results") + "?q=language",
     ]
-    problems = {}
-    for path in paths:
-        response = page.goto(path)
-        assert response is not None and response.status == 200, path
-        if found := _problems(page):
-            problems[path] = found
-    assert problems == {}
+    assert problems_on(page, paths) == {}
 
 
 def test_a_form_with_errors_has_no_accessibility_violations_and_keeps_the_text(

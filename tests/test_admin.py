@@ -89,6 +89,10 @@ def one_of_each(admin_user) -> dict[str, Model]:
     for model, _ in kinds():
         if model._meta.label not in instances:
             instances[model._meta.label] = content_factory(model)(tags=["video"])
+    # Reference data an app seeds in its migrations (a kind's audiences, say).
+    for model in REGISTERED:
+        if model._meta.label not in instances and model._default_manager.exists():
+            instances[model._meta.label] = model._default_manager.first()
     return instances
 
 

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from kb.core.evidence import EVIDENCE, EvidenceLevel
+from kb.core.headline import Headline
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, Status
@@ -21,6 +22,7 @@ from kb.core.search import (
     search_prefetch,
     tag_facets,
 )
+from kb.core.templatetags.kb import number, signed
 from kb.platforms.models import PLATFORMS, Platform, platform_facets
 from kb.sources.models import attach_source
 
@@ -63,6 +65,8 @@ class CaseStudy(Searchable, Content):
     )
     CARD_SELECT = ("source",)
     CARD_PREFETCH = ("platforms",)
+    HEADLINE_SELECT = ("source",)
+    HEADLINE_PREFETCH = ("metrics",)
 
     organisation = models.CharField(max_length=200)
     sector = models.CharField(max_length=20, choices=Sector, db_index=True)
@@ -160,6 +164,13 @@ class CaseStudy(Searchable, Content):
             search_prefetch("platforms"), search_prefetch("metrics")
         )
 
+    def headline(self) -> Headline | None:
+        """The first metric (its results table's first row) is the headline result."""
+        metric = next(iter(self.metrics.all()), None)
+        if metric is None:
+            return None
+        return Headline(metric.name, metric.summary, metric.improved, self.source)
+
 
 CURRENCY_SYMBOLS = {"£", "$", "€", "¥", "₹", "CHF"}
 
@@ -207,3 +218,22 @@ class Metric(models.Model):
         if self.value_before in (None, 0):
             return None
         return (self.value_after - self.value_before) / abs(self.value_before) * 100
+
+    def value_text(self, value: Decimal | None) -> str:
+        """A value with its unit, as the results table shows it: "£4,200", "31 applications"."""
+        if value is None:
+            return "—"
+        if self.unit_is_prefix:
+            return f"{self.unit}{number(value)}"
+        return f"{number(value)} {self.unit}" if self.unit else number(value)
+
+    @property
+    def summary(self) -> str:
+        """The row of the results table in one line: "14 → 31 applications, +17 (+121.4%)"."""
+        after = self.value_text(self.value_after)
+        if self.value_before is None:
+            return after
+        text = f"{self.value_text(self.value_before)} → {after}, {signed(self.change)}"
+        if self.change_percent is not None:
+            text += f" ({signed(self.change_percent)}%)"
+        return text

@@ -35,7 +35,7 @@ def edit_with_form(
     is_new = instance.pk is None
     data = (request.POST, request.FILES) if request.method == "POST" else ()
     form = form_class(*data, instance=instance, user=request.user)
-    formset = formset_class(*data, instance=instance) if formset_class else None
+    formset = _formset(formset_class, data, instance, request)
     status = 200
     if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
         try:
@@ -59,6 +59,18 @@ def edit_with_form(
         "can_submit": _can_submit(instance, request),
     }
     return render(request, template_name, context, status=status)
+
+
+def _formset(
+    formset_class: type[BaseFormSet] | None, data: tuple, instance: Content, request: HttpRequest
+) -> BaseFormSet | None:
+    """The inline formset, given the user when its rows depend on what they may see
+    (``needs_user``: a collection's items are checked against it)."""
+    if formset_class is None:
+        return None
+    if getattr(formset_class, "needs_user", False):
+        return formset_class(*data, instance=instance, user=request.user)
+    return formset_class(*data, instance=instance)
 
 
 def _saved(request: HttpRequest, saved: Content, is_new: bool) -> HttpResponse:
@@ -104,7 +116,7 @@ def _conflict(
     data = request.POST.copy()
     data["base_version"] = str(current.version)
     form = form_class(data, request.FILES, instance=current, user=request.user)
-    formset = formset_class(data, request.FILES, instance=current) if formset_class else None
+    formset = _formset(formset_class, (data, request.FILES), current, request)
     context = {
         "form": form,
         "formset": formset,

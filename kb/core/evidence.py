@@ -23,3 +23,12 @@ class EvidenceLevel(models.IntegerChoices):
 EVIDENCE = FacetField(
     "evidence", "Evidence level", numeric=True, field="evidence_level", position=40
 )
+
+
+def evidence_level_of(item: object) -> EvidenceLevel | None:
+    """The item's evidence level, for any kind that grades its evidence (an
+    ``evidence_level`` field on the scale above); None for kinds that do not."""
+    value = getattr(item, "evidence_level", None)
+    if value in EvidenceLevel.values:
+        return EvidenceLevel(value)
+    return None

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
+from kb.core.headline import Headline
+from kb.core.markdown import markdown_to_text
 from kb.core.permissions import AnyUser, can_add, can_publish, perm_name
 from kb.core.registry import ContentKind
 
@@ -50,6 +52,13 @@ class ContentQuerySet(models.QuerySet):
         queryset = self.prefetch_related("tags", *self.model.CARD_PREFETCH)
         if self.model.CARD_SELECT:  # select_related() with no names would follow every key
             queryset = queryset.select_related(*self.model.CARD_SELECT)
+        return queryset
+
+    def for_headlines(self) -> "ContentQuerySet":
+        """With what the model's headline() reads (HEADLINE_SELECT / HEADLINE_PREFETCH)."""
+        queryset = self.prefetch_related(*self.model.HEADLINE_PREFETCH)
+        if self.model.HEADLINE_SELECT:
+            queryset = queryset.select_related(*self.model.HEADLINE_SELECT)
         return queryset
 
     def trashed(self) -> "ContentQuerySet":
@@ -121,6 +130,9 @@ class Content(models.Model):
     CARD_PREFETCH: ClassVar[tuple[str, ...]] = ()
     # The Markdown field that sums the item up, for the feed.
     SUMMARY_FIELD: ClassVar[str] = "summary"
+    # Relations headline() reads, fetched by ContentQuerySet.for_headlines().
+    HEADLINE_SELECT: ClassVar[tuple[str, ...]] = ()
+    HEADLINE_PREFETCH: ClassVar[tuple[str, ...]] = ()
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, blank=True)
@@ -216,6 +228,16 @@ class Content(models.Model):
 
     def can_publish(self, user: AnyUser) -> bool:
         return can_publish(user, self)
+
+    def headline(self) -> "Headline | None":
+        """The item's result in one line, for briefs; kinds with a measure or a finding
+        say it (see kb.core.headline). None: pages show the item's summary instead."""
+        return None
+
+    @property
+    def summary_text(self) -> str:
+        """The item's summary (its SUMMARY_FIELD) as plain text."""
+        return markdown_to_text(getattr(self, self.SUMMARY_FIELD, "") or "")
 
 
 def content_models() -> dict[str, type[Content]]:

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 
 from kb.advocates.models import DEPARTMENT, Department
 from kb.casestudies.models import CaseStudy
+from kb.core.headline import Headline
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, ContentManager, ContentQuerySet, Status
@@ -211,6 +212,11 @@ class Experiment(Searchable, Content):
     @property
     def target_met(self) -> bool | None:
         return target_met(self.result, self.target, lower_is_better=self.lower_is_better)
+
+    def headline(self) -> Headline:
+        """The measure against its baseline, as the experiment's card shows it."""
+        change = self.against_baseline
+        return Headline(self.metric_name, change.summary, change.improved)
 
     def can_promote(self, user: AnyUser) -> bool:
         """Its owner or an editor may turn it into a case study (if they may add one)."""

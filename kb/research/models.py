@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from kb.core.headline import Headline
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, Status
@@ -49,6 +50,7 @@ class ResearchLink(Searchable, Content):
     )
     SUMMARY_FIELD = "key_finding"
     CARD_SELECT = ("source",)
+    HEADLINE_SELECT = ("source",)
 
     url = models.URLField("URL", max_length=500)
     normalized_url = models.CharField(max_length=500, unique=True, editable=False)
@@ -132,6 +134,11 @@ class ResearchLink(Searchable, Content):
 
     def get_absolute_url(self) -> str:
         return slug_url("research:detail", self.slug)
+
+    def headline(self) -> Headline:
+        """The key finding, with the source whose rating says how far to trust it."""
+        finding = " ".join(markdown_to_text(self.key_finding).split())
+        return Headline("Key finding", finding, source=self.source)
 
     @property
     def source_name(self) -> str:

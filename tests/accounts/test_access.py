@@ -28,6 +28,7 @@ from tests.factories import (
 SOURCE_ROLES = importlib.import_module("kb.sources.migrations.0003_source_roles")
 ADOPTION_ROLES = importlib.import_module("kb.departments.migrations.0002_stages_and_roles")
 QUESTION_ROLES = importlib.import_module("kb.questions.migrations.0002_editors_moderate_questions")
+COLLECTION_ROLES = importlib.import_module("kb.collections.migrations.0002_audiences_and_roles")
 
 User = get_user_model()
 PASSWORD = "secret-pass-123"  # what UserFactory sets
@@ -199,7 +200,10 @@ def test_each_role_group_holds_exactly_the_permissions_in_roles_py_and_on_every_
     on_sources = set(SOURCE_ROLES.ROLE_PERMS[role])
     on_adoption = {f"departments.{perm}" for perm in ADOPTION_ROLES.ROLE_PERMS[role]}
     on_questions = {f"questions.{perm}" for perm in QUESTION_ROLES.EDITOR_PERMS if role == EDITOR}
-    assert granted == set(ROLE_PERMS[role]) | on_kinds | on_sources | on_adoption | on_questions
+    on_collections = {f"collections.{name}" for name in COLLECTION_ROLES.ROLE_PERMS[role]}
+    assert granted == (
+        set(ROLE_PERMS[role]) | on_kinds | on_sources | on_adoption | on_questions | on_collections
+    )
 
 
 def test_a_reader_may_not_add_or_publish_anything(reader) -> None:

@@ -125,3 +125,19 @@ def test_the_percentage_has_the_sign_of_the_change(before: Decimal, after: Decim
     change = Change(before, after, "clicks")
     assert (change.percent > 0) == (after > before)
     assert (change.percent < 0) == (after < before)
+
+
+def test_an_experiments_headline_is_its_measure_against_the_baseline() -> None:
+    from kb.experiments.models import Experiment
+
+    experiment = Experiment(
+        metric_name="Cost per hire", baseline=Decimal("1200"), result=Decimal("900"), unit="£",
+        lower_is_better=True,
+    )  # fmt: skip
+    headline = experiment.headline()
+    assert (headline.label, headline.text, headline.improved) == (
+        "Cost per hire", "£1,200 → £900, −25%", True,
+    )  # fmt: skip
+    running = Experiment(metric_name="Reach", baseline=Decimal("10"), result=None)
+    assert running.headline().text == "10 → —"
+    assert running.headline().improved is None

@@ -373,3 +373,16 @@ def test_normalize_url_keeps_the_case_of_the_path() -> None:
     assert normalize_url("https://example.org/Report") != normalize_url(
         "https://example.org/report"
     )
+
+
+def test_a_research_links_headline_is_its_key_finding_as_one_line_with_its_source(db) -> None:
+    from tests.factories import SourceFactory
+
+    source = SourceFactory(domain=None)
+    link = ResearchLinkFactory(
+        key_finding="Staff are *trusted*\n\nmore than brands.", source=source
+    )
+    headline = link.headline()
+    assert headline.label == "Key finding"
+    assert headline.text == "Staff are trusted more than brands."
+    assert headline.source == source

@@ -1,0 +1,1 @@
+"""Collections: evidence briefs and learning paths assembled from items of any kind."""
