@@ -271,6 +271,10 @@ class Filler:
         rnd, name = self.rnd, self.model._meta.model_name
         if field.is_relation:
             rows = self.reference.get(field.related_model._meta.label)
+            if not rows and not (field.null or field.has_default()):
+                # A required pointer into reference data the app's migrations seed (a
+                # collection's audience): the rows already there.
+                rows = list(field.related_model._default_manager.all()[:100])
             if rows:
                 return lambda i: rnd.choice(rows).pk
             return None  # nullable or defaulted pointers stay empty
