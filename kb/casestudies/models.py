@@ -7,14 +7,14 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from kb.core.evidence import EvidenceLevel
+from kb.core.evidence import EVIDENCE_FACET_LABELS, EvidenceLevel
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, Status
 from kb.core.registry import ContentKind
 from kb.core.search import Facet, Searchable, SearchDocument, search_prefetch, tag_facets
 from kb.platforms.models import Platform, platform_facets
-from kb.sources.models import Source, attach_source
+from kb.sources.models import RATING_FACET_LABELS, Source, attach_source, rating_facet
 
 
 class Sector(models.TextChoices):
@@ -51,9 +51,7 @@ class CaseStudy(Searchable, Content):
         commentable=True,
         illustrated=True,
         source_url_field="source_url",
-        facet_labels={
-            "evidence": tuple((str(value), label) for value, label in EvidenceLevel.choices)
-        },
+        facet_labels={"evidence": EVIDENCE_FACET_LABELS, "rating": RATING_FACET_LABELS},
     )
     CARD_SELECT = ("source",)
     CARD_PREFETCH = ("platforms",)
@@ -138,6 +136,7 @@ class CaseStudy(Searchable, Content):
                 Facet("year", str(self.year), str(self.year)),
                 *tag_facets(tags),
                 *platform_facets(platforms),
+                rating_facet(self.source),
             ],
         )
 
@@ -149,7 +148,7 @@ class CaseStudy(Searchable, Content):
 
     @classmethod
     def search_dependencies(cls):
-        return [(Source, "case_studies", {"name"})]
+        return [(Source, "case_studies", {"name", "rating"})]
 
 
 CURRENCY_SYMBOLS = {"£", "$", "€", "¥", "₹", "CHF"}

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 
 from kb.advocates.models import Department
 from kb.casestudies.models import CaseStudy
+from kb.core.evidence import EVIDENCE_FACET_LABELS, EvidenceLevel
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, ContentManager, ContentQuerySet, Status
@@ -79,7 +80,7 @@ class Experiment(Searchable, Content):
     REVISION_FIELDS = [
         "title", "department", "platforms", "hypothesis", "change", "metric_name",
         "baseline", "target", "result", "unit", "lower_is_better", "period", "start_date",
-        "end_date", "outcome", "learnings", "tags",
+        "end_date", "outcome", "evidence_level", "learnings", "tags",
     ]  # fmt: skip
     SEARCH_TYPE = ("experiment", "Experiment")
     KIND = ContentKind(
@@ -92,6 +93,7 @@ class Experiment(Searchable, Content):
         order=50,
         commentable=True,
         illustrated=True,
+        facet_labels={"evidence": EVIDENCE_FACET_LABELS},
     )
     # What the card shows, fetched with the list (home, topic pages, profiles).
     CARD_SELECT = ("department",)
@@ -131,6 +133,14 @@ class Experiment(Searchable, Content):
     learnings = models.TextField(
         max_length=20_000, blank=True, help_text="Markdown. What others should know."
     )
+    # Our own figures, measured but not published: self-reported unless someone outside
+    # the team audited or verified them.
+    evidence_level = models.PositiveSmallIntegerField(
+        choices=EvidenceLevel,
+        default=EvidenceLevel.SELF_REPORTED,
+        db_index=True,
+        help_text="Self-reported unless the figures were audited or verified independently.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -167,6 +177,10 @@ class Experiment(Searchable, Content):
                 | Q(result__isnull=False, end_date__isnull=False),
                 name="experiments_experiment_finished_has_result",
                 violation_error_message="A finished experiment needs its result and end date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(evidence_level__gte=1, evidence_level__lte=5),
+                name="experiments_experiment_evidence_range",
             ),
         ]
 
@@ -239,6 +253,7 @@ class Experiment(Searchable, Content):
             is_published=self.status == Status.PUBLISHED,
             published_at=self.published_at,
             owner_id=self.created_by_id,
+            evidence_level=self.evidence_level,
             facets=facets,
         )
 

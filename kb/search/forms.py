@@ -10,6 +10,10 @@ def evidence_levels() -> list[tuple[str, str]]:
     return facet_labels("evidence")
 
 
+def source_ratings() -> list[tuple[str, str]]:
+    return facet_labels("rating")
+
+
 class SearchForm(forms.Form):
     # Any text is accepted: the parser reduces it to safe words and caps its length.
     q = forms.CharField(required=False, strip=True, label="Search")
@@ -20,6 +24,7 @@ class SearchForm(forms.Form):
     evidence = forms.TypedChoiceField(
         required=False, choices=evidence_levels, coerce=str, label="Evidence level"
     )
+    rating = forms.ChoiceField(required=False, choices=source_ratings, label="Source rating")
     year = forms.IntegerField(required=False, min_value=1900, max_value=2100)
     sort = forms.ChoiceField(
         required=False, choices=[("relevance", "Relevance"), ("newest", "Newest")]

@@ -29,7 +29,9 @@ from kb.search.bitsets import Members, ids_of
 from kb.search.index import searchable_models
 from kb.search.query import Clause, Query, Term, parse
 
-FACETS = ("type", "tag", "platform", "department", "evidence", "year")
+FACETS = ("type", "tag", "platform", "department", "evidence", "rating", "year")
+# Facets whose values the kinds label (kb.core.registry.ContentKind.facet_labels).
+DECLARED_LABELS = ("evidence", "rating")
 MAX_CORRECTIONS = 5
 # Candidates checked for a misspelt word, closest first.
 MAX_CORRECTION_CANDIDATES = 10
@@ -62,6 +64,7 @@ class Hit:
     title_html: str
     snippet_html: str
     is_draft: bool
+    evidence_level: int | None = None
 
 
 @dataclass
@@ -78,19 +81,24 @@ class SearchResults:
 
 
 def _facet_counts(snapshot: snapshots.Snapshot, hits: int) -> dict[str, list[FacetCount]]:
-    labels = {"type": dict(type_labels()), "evidence": dict(facet_labels("evidence"))}
+    labels = {"type": dict(type_labels())}
+    labels.update({name: dict(facet_labels(name)) for name in DECLARED_LABELS})
     facets = {}
     for name, values in snapshot.count(hits).items():
         names = labels.get(name, {})
         counts = [FacetCount(name, value, names.get(value, label), n) for value, label, n in values]
-        facets[name] = sorted(counts, key=_facet_order)
+        facets[name] = sorted(counts, key=lambda facet: _facet_order(facet, names))
     return facets
 
 
-def _facet_order(facet: FacetCount) -> tuple:
-    """Years newest first, evidence strongest first, everything else most common first."""
+def _facet_order(facet: FacetCount, declared: dict[str, str]) -> tuple:
+    """Years newest first, evidence strongest first, source ratings best first, everything
+    else most common first."""
     if facet.name in ("year", "evidence"):
         return (-int(facet.value),)
+    if facet.name == "rating":
+        order = list(declared)
+        return (order.index(facet.value) if facet.value in declared else len(order),)
     return (-facet.count, facet.label.lower())
 
 
@@ -398,6 +406,7 @@ def _hits(
             snippet_html=found[pk].snippet_html,
             # Only the searcher's own unpublished or scheduled items are not public.
             is_draft=not (public >> pk) & 1,
+            evidence_level=snapshot.evidence.get(pk),
         )
         for pk in ids
         if pk in found

@@ -16,6 +16,7 @@ FACET_TITLES = {
     "platform": "Platform",
     "department": "Department",
     "evidence": "Evidence level",
+    "rating": "Source rating",
     "year": "Year",
 }
 FACET_VALUES_SHOWN = 12

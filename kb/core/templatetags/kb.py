@@ -1,10 +1,11 @@
-"""Template helpers: Markdown rendering and small formatting for metrics."""
+"""Template helpers: Markdown rendering, the evidence badge and small formatting for metrics."""
 
 from decimal import Decimal
 
 from django import template
 from django.utils.safestring import SafeString
 
+from kb.core.evidence import EXPLANATIONS, EvidenceLevel
 from kb.core.markdown import render_markdown, render_markdown_lite
 from kb.core.registry import kind_for
 
@@ -21,6 +22,18 @@ def markdown_filter(text: str) -> SafeString:
 def markdown_lite_filter(text: str) -> SafeString:
     """Sanitised HTML from a comment: emphasis, code, links, lists and quotes only."""
     return render_markdown_lite(text or "")
+
+
+@register.inclusion_tag("includes/evidence_badge.html")
+def evidence_badge(level: int | None, detail: bool = False) -> dict:
+    """The one badge of an evidence level, wherever an item or a search hit shows one: a
+    five-step meter and the level's name, linking to what the level means. Nothing for an
+    item that is not graded. ``detail`` says "Evidence:" visibly (an item's own page)."""
+    try:
+        explained = EXPLANATIONS[EvidenceLevel(level)]
+    except ValueError:
+        return {"explained": None}
+    return {"explained": explained, "detail": detail}
 
 
 @register.filter
