@@ -1,7 +1,5 @@
 """Case studies with structured before/after metrics and a graded level of evidence."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,6 +8,7 @@ from django.db import models
 from kb.core.evidence import EVIDENCE_FACET_LABELS, EvidenceLevel
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
+from kb.core.measures import Change
 from kb.core.models import Content, Status
 from kb.core.registry import ContentKind
 from kb.core.search import Facet, Searchable, SearchDocument, search_prefetch, tag_facets
@@ -54,7 +53,7 @@ class CaseStudy(Searchable, Content):
         facet_labels={"evidence": EVIDENCE_FACET_LABELS, "rating": RATING_FACET_LABELS},
     )
     CARD_SELECT = ("source",)
-    CARD_PREFETCH = ("platforms",)
+    CARD_PREFETCH = ("platforms", "metrics")  # the card shows the headline result
 
     organisation = models.CharField(max_length=200)
     sector = models.CharField(max_length=20, choices=Sector, db_index=True)
@@ -111,8 +110,19 @@ class CaseStudy(Searchable, Content):
     def get_absolute_url(self) -> str:
         return slug_url("casestudies:detail", self.slug)
 
+    @property
+    def headline_metric(self) -> "Metric | None":
+        """The result its author marked as the headline, else the first; read from the
+        prefetched metrics, so a list of cards costs no query per item."""
+        return headline_of(list(self.metrics.all()))
+
     def search_document(self) -> SearchDocument:
         tags, platforms = self.search_tags(), self.search_related("platforms")
+        metrics = self.search_related("metrics")
+        headline = headline_of(metrics)
+        subtitle = f"{self.organisation} · {self.get_sector_display()} · {self.year}"
+        if headline is not None:
+            subtitle += f" · {headline.name}: {headline.as_change.summary}"
         return SearchDocument(
             title=self.title,
             url=self.get_absolute_url(),
@@ -125,9 +135,9 @@ class CaseStudy(Searchable, Content):
             summary=markdown_to_text(self.summary),
             body="\n".join(
                 [markdown_to_text(text) for text in (self.challenge, self.approach, self.outcome)]
-                + [metric.name for metric in self.search_related("metrics")]
+                + [metric.name for metric in metrics]
             ),
-            subtitle=f"{self.organisation} · {self.get_sector_display()} · {self.year}",
+            subtitle=subtitle,
             is_published=self.status == Status.PUBLISHED,
             published_at=self.published_at,
             owner_id=self.created_by_id,
@@ -151,7 +161,10 @@ class CaseStudy(Searchable, Content):
         return [(Source, "case_studies", {"name", "rating"})]
 
 
-CURRENCY_SYMBOLS = {"£", "$", "€", "¥", "₹", "CHF"}
+def headline_of(metrics: list["Metric"]) -> "Metric | None":
+    """Of a case study's metrics in their order, the one marked as the headline, else the
+    first."""
+    return next((m for m in metrics if m.is_headline), metrics[0] if metrics else None)
 
 
 class Metric(models.Model):
@@ -166,34 +179,27 @@ class Metric(models.Model):
     lower_is_better = models.BooleanField(
         default=False, help_text="Tick when a fall is the improvement (cost, time to hire)."
     )
+    is_headline = models.BooleanField(
+        "headline",
+        default=False,
+        help_text="The result cards and search show; without one, the first is shown.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_study"],
+                condition=models.Q(is_headline=True),
+                name="casestudies_metric_one_headline",
+                violation_error_message="A case study has one headline result.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     @property
-    def change(self) -> Decimal | None:
-        if self.value_before is None:
-            return None
-        return self.value_after - self.value_before
-
-    @property
-    def improved(self) -> bool | None:
-        """Whether the change is an improvement; None when there is no change to judge."""
-        if not self.change:
-            return None
-        return (self.change < 0) == self.lower_is_better
-
-    @property
-    def unit_is_prefix(self) -> bool:
-        """Currencies are written before the number (£4,200), other units after (18 %)."""
-        return self.unit in CURRENCY_SYMBOLS
-
-    @property
-    def change_percent(self) -> Decimal | None:
-        if self.value_before in (None, 0):
-            return None
-        return (self.value_after - self.value_before) / abs(self.value_before) * 100
+    def as_change(self) -> Change:
+        return Change(self.value_before, self.value_after, self.unit, self.lower_is_better)

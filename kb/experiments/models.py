@@ -17,11 +17,11 @@ from kb.casestudies.models import CaseStudy
 from kb.core.evidence import EVIDENCE_FACET_LABELS, EvidenceLevel
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
+from kb.core.measures import Change, target_met
 from kb.core.models import Content, ContentManager, ContentQuerySet, Status
 from kb.core.permissions import AnyUser, can_add
 from kb.core.registry import ContentKind
 from kb.core.search import Facet, Searchable, SearchDocument, search_prefetch, tag_facets
-from kb.experiments.measures import Change, target_met
 from kb.platforms.models import Platform, platform_facets
 
 
@@ -216,6 +216,14 @@ class Experiment(Searchable, Content):
     @property
     def target_met(self) -> bool | None:
         return target_met(self.result, self.target, lower_is_better=self.lower_is_better)
+
+    @property
+    def target_summary(self) -> str:
+        """ "target £1,000, met" (or "not met", or nothing yet); "" without a target."""
+        if self.target is None:
+            return ""
+        verdict = {True: ", met", False: ", not met"}.get(self.target_met, "")
+        return f"target {self.against_target.before_text}{verdict}"
 
     def can_promote(self, user: AnyUser) -> bool:
         """Its owner or an editor may turn it into a case study (if they may add one)."""

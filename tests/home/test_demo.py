@@ -121,3 +121,11 @@ def test_the_demo_topics_have_something_to_say_about_their_evidence(demo):
     assert summary.graded >= 5
     assert summary.strongest[0].evidence_level >= EvidenceLevel.PEER_REVIEWED
     assert len({level for level, count in summary.levels if count}) >= 3
+
+
+def test_some_demo_case_studies_mark_a_headline_result(demo):
+    marked = CaseStudy.objects.filter(metrics__is_headline=True).distinct()
+    assert marked.count() >= 3
+    for case_study in marked:
+        assert case_study.headline_metric.is_headline
+        assert case_study.headline_metric != case_study.metrics.first()

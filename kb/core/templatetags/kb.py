@@ -1,6 +1,4 @@
-"""Template helpers: Markdown rendering, the evidence badge and small formatting for metrics."""
-
-from decimal import Decimal
+"""Template helpers: Markdown rendering, the evidence badge, and names of kinds and people."""
 
 from django import template
 from django.utils.safestring import SafeString
@@ -34,22 +32,6 @@ def evidence_badge(level: int | None, detail: bool = False) -> dict:
     except ValueError:
         return {"explained": None}
     return {"explained": explained, "detail": detail}
-
-
-@register.filter
-def signed(value: Decimal | None) -> str:
-    """A change with its sign, without trailing zeros: +12, -3.5."""
-    if value is None:
-        return "—"
-    text = f"{value:+,.1f}".replace(".0", "") if value % 1 == 0 else f"{value:+,.1f}"
-    return text.replace("-", "−")
-
-
-@register.filter
-def number(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.0f}" if value % 1 == 0 else f"{value:,.2f}".rstrip("0")
 
 
 @register.filter
