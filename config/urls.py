@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kb.core.views import healthz, markdown_preview
+from kb.core.views import evidence_levels, healthz, markdown_preview
 
 admin.site.site_header = "KB curation"
 admin.site.site_title = "KB admin"
@@ -17,6 +17,7 @@ urlpatterns = [
     path("sources/", include("kb.sources.urls")),
     path("experiments/", include("kb.experiments.urls")),
     path("collections/", include("kb.collections.urls")),
+    path("evidence/", evidence_levels, name="evidence_levels"),
     path("articles/", include("kb.articles.urls")),
     path("advocates/", include("kb.advocates.urls")),
     path("departments/", include("kb.departments.urls")),

@@ -2,7 +2,8 @@
 dark: axe-core finds no accessibility violation and nothing scrolls sideways.
 
 Covers what tags of any script, the feed address reset and form errors added to those
-pages; axe-core comes from axe-playwright-python (no download at test time).
+pages, the "What the levels mean" page and a topic page opening with its strength of
+evidence; axe-core comes from axe-playwright-python (no download at test time).
 """
 
 from collections.abc import Iterator
@@ -119,6 +120,7 @@ def test_the_main_pages_have_no_accessibility_violations(
         reverse("home"),
         reverse("tag_list"),
         reverse("tag_detail", args=["café"]),
+        reverse("evidence_levels"),
         content["article"],
         *content["items"],
         *[reverse(kind.list_url) for _, kind in kinds()],
@@ -126,6 +128,8 @@ def test_the_main_pages_have_no_accessibility_violations(
         reverse("search:results") + "?q=language",
     ]
     assert problems_on(page, paths) == {}
+    page.goto(reverse("tag_detail", args=["café"]))
+    assert page.locator("#evidence-heading").count() == 1, "the topic's summary"
 
 
 def test_a_form_with_errors_has_no_accessibility_violations_and_keeps_the_text(

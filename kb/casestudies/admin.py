@@ -1,11 +1,13 @@
 from django.contrib import admin
 
+from kb.casestudies.forms import BaseMetricFormSet
 from kb.casestudies.models import CaseStudy, Metric
 from kb.content.admin import ContentAdmin
 
 
 class MetricInline(admin.TabularInline):
     model = Metric
+    formset = BaseMetricFormSet  # one headline, said on the form
     extra = 1
     fields = [
         "position",
@@ -15,6 +17,7 @@ class MetricInline(admin.TabularInline):
         "unit",
         "period",
         "lower_is_better",
+        "is_headline",
     ]
 
 

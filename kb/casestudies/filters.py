@@ -3,9 +3,9 @@
 import django_filters
 
 from kb.casestudies.models import CaseStudy, Sector
-from kb.core.evidence import EvidenceLevel
-from kb.core.filters import SortFilter, TagFilter
+from kb.core.filters import EvidenceFilter, SortFilter, TagFilter
 from kb.platforms.models import Platform
+from kb.sources.filters import SourceRatingFilter
 
 
 class CaseStudyFilter(django_filters.FilterSet):
@@ -15,13 +15,8 @@ class CaseStudyFilter(django_filters.FilterSet):
         empty_label="Any platform",
     )  # fmt: skip
     sector = django_filters.ChoiceFilter(choices=Sector.choices, empty_label="Any sector")
-    evidence = django_filters.ChoiceFilter(
-        field_name="evidence_level",
-        lookup_expr="gte",
-        choices=EvidenceLevel.choices,
-        label="Evidence at least",
-        empty_label="Any evidence",
-    )
+    evidence = EvidenceFilter()
+    rating = SourceRatingFilter()
     year = django_filters.NumberFilter(field_name="year", min_value=1990, max_value=2100)
     sort = SortFilter(
         {

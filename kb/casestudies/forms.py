@@ -25,6 +25,21 @@ class CaseStudyForm(SourcedFormMixin, ContentForm):
         }
 
 
+class BaseMetricFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        """One headline at most, said on the form rather than left to the constraint."""
+        super().clean()
+        headlines = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("is_headline") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(headlines) > 1:
+            raise forms.ValidationError(
+                "Mark one result as the headline, not several.", code="headlines"
+            )
+
+
 MetricFormSet = forms.inlineformset_factory(
     CaseStudy,
     Metric,
@@ -35,8 +50,10 @@ MetricFormSet = forms.inlineformset_factory(
         "unit",
         "period",
         "lower_is_better",
+        "is_headline",
         "position",
     ],
+    formset=BaseMetricFormSet,
     extra=2,
     max_num=20,
     validate_max=True,

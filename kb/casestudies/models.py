@@ -1,7 +1,5 @@
 """Case studies with structured before/after metrics and a graded level of evidence."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,6 +9,7 @@ from kb.core.evidence import EVIDENCE, EvidenceLevel
 from kb.core.headline import Headline
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
+from kb.core.measures import Change
 from kb.core.models import Content, Status
 from kb.core.registry import ContentKind
 from kb.core.search import (
@@ -22,9 +21,8 @@ from kb.core.search import (
     search_prefetch,
     tag_facets,
 )
-from kb.core.templatetags.kb import number, signed
 from kb.platforms.models import PLATFORMS, Platform, platform_facets
-from kb.sources.models import attach_source
+from kb.sources.models import RATING, attach_source, rating_facet
 
 
 class Sector(models.TextChoices):
@@ -49,7 +47,7 @@ class CaseStudy(Searchable, Content):
         "challenge", "approach", "outcome", "source_url", "publisher", "tags", "metrics",
     ]  # fmt: skip
     SEARCH_TYPE = ("casestudy", "Case study")
-    SEARCH_FACETS = (TAGS, PLATFORMS, EVIDENCE, YEAR)
+    SEARCH_FACETS = (TAGS, PLATFORMS, RATING, EVIDENCE, YEAR)
     KIND = ContentKind(
         label="Case study",
         label_plural="Case studies",
@@ -64,7 +62,7 @@ class CaseStudy(Searchable, Content):
         source_url_field="source_url",
     )
     CARD_SELECT = ("source",)
-    CARD_PREFETCH = ("platforms",)
+    CARD_PREFETCH = ("platforms", "metrics")  # the card shows the headline result
     HEADLINE_SELECT = ("source",)
     HEADLINE_PREFETCH = ("metrics",)
 
@@ -124,14 +122,32 @@ class CaseStudy(Searchable, Content):
         return slug_url("casestudies:detail", self.slug)
 
     SEARCH_DEPENDENCIES = {
-        "source": {"name"},
+        "source": {"name", "rating"},
         "platforms": {"name", "slug"},
-        "metrics": {"name"},
+        "metrics": {
+            "name",
+            "value_before",
+            "value_after",
+            "unit",
+            "lower_is_better",
+            "is_headline",
+        },
         "tags": {"name", "slug"},
     }
 
+    @property
+    def headline_metric(self) -> "Metric | None":
+        """The result its author marked as the headline, else the first; read from the
+        prefetched metrics, so a list of cards costs no query per item."""
+        return headline_of(list(self.metrics.all()))
+
     def search_document(self) -> SearchDocument:
         tags, platforms = self.search_tags(), self.search_related("platforms")
+        metrics = self.search_related("metrics")
+        headline = headline_of(metrics)
+        subtitle = f"{self.organisation} · {self.get_sector_display()} · {self.year}"
+        if headline is not None:
+            subtitle += f" · {headline.name}: {headline.as_change.summary}"
         return SearchDocument(
             title=self.title,
             url=self.get_absolute_url(),
@@ -144,9 +160,9 @@ class CaseStudy(Searchable, Content):
             summary=markdown_to_text(self.summary),
             body="\n".join(
                 [markdown_to_text(text) for text in (self.challenge, self.approach, self.outcome)]
-                + [metric.name for metric in self.search_related("metrics")]
+                + [metric.name for metric in metrics]
             ),
-            subtitle=f"{self.organisation} · {self.get_sector_display()} · {self.year}",
+            subtitle=subtitle,
             is_published=self.status == Status.PUBLISHED,
             published_at=self.published_at,
             owner_id=self.created_by_id,
@@ -155,6 +171,7 @@ class CaseStudy(Searchable, Content):
                 Facet("year", str(self.year), str(self.year)),
                 *tag_facets(tags),
                 *platform_facets(platforms),
+                rating_facet(self.source),
             ],
         )
 
@@ -165,14 +182,18 @@ class CaseStudy(Searchable, Content):
         )
 
     def headline(self) -> Headline | None:
-        """The first metric (its results table's first row) is the headline result."""
-        metric = next(iter(self.metrics.all()), None)
+        """The headline metric (marked, else the first) is the headline result."""
+        metric = self.headline_metric
         if metric is None:
             return None
-        return Headline(metric.name, metric.summary, metric.improved, self.source)
+        change = metric.as_change
+        return Headline(metric.name, change.summary, change.improved, self.source)
 
 
-CURRENCY_SYMBOLS = {"£", "$", "€", "¥", "₹", "CHF"}
+def headline_of(metrics: list["Metric"]) -> "Metric | None":
+    """Of a case study's metrics in their order, the one marked as the headline, else the
+    first."""
+    return next((m for m in metrics if m.is_headline), metrics[0] if metrics else None)
 
 
 class Metric(models.Model):
@@ -187,53 +208,27 @@ class Metric(models.Model):
     lower_is_better = models.BooleanField(
         default=False, help_text="Tick when a fall is the improvement (cost, time to hire)."
     )
+    is_headline = models.BooleanField(
+        "headline",
+        default=False,
+        help_text="The result cards and search show; without one, the first is shown.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_study"],
+                condition=models.Q(is_headline=True),
+                name="casestudies_metric_one_headline",
+                violation_error_message="A case study has one headline result.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     @property
-    def change(self) -> Decimal | None:
-        if self.value_before is None:
-            return None
-        return self.value_after - self.value_before
-
-    @property
-    def improved(self) -> bool | None:
-        """Whether the change is an improvement; None when there is no change to judge."""
-        if not self.change:
-            return None
-        return (self.change < 0) == self.lower_is_better
-
-    @property
-    def unit_is_prefix(self) -> bool:
-        """Currencies are written before the number (£4,200), other units after (18 %)."""
-        return self.unit in CURRENCY_SYMBOLS
-
-    @property
-    def change_percent(self) -> Decimal | None:
-        if self.value_before in (None, 0):
-            return None
-        return (self.value_after - self.value_before) / abs(self.value_before) * 100
-
-    def value_text(self, value: Decimal | None) -> str:
-        """A value with its unit, as the results table shows it: "£4,200", "31 applications"."""
-        if value is None:
-            return "—"
-        if self.unit_is_prefix:
-            return f"{self.unit}{number(value)}"
-        return f"{number(value)} {self.unit}" if self.unit else number(value)
-
-    @property
-    def summary(self) -> str:
-        """The row of the results table in one line: "14 → 31 applications, +17 (+121.4%)"."""
-        after = self.value_text(self.value_after)
-        if self.value_before is None:
-            return after
-        text = f"{self.value_text(self.value_before)} → {after}, {signed(self.change)}"
-        if self.change_percent is not None:
-            text += f" ({signed(self.change_percent)}%)"
-        return text
+    def as_change(self) -> Change:
+        return Change(self.value_before, self.value_after, self.unit, self.lower_is_better)

@@ -1,7 +1,9 @@
-"""Filters shared by the list pages: tag slug and a named sort order."""
+"""Filters shared by the list pages: tag slug, evidence level and a named sort order."""
 
 import django_filters
 from django import forms
+
+from kb.core.evidence import EVIDENCE_FIELD, EvidenceLevel
 
 
 class SlugFilter(django_filters.CharFilter):
@@ -16,6 +18,20 @@ class TagFilter(SlugFilter):
         kwargs.setdefault("max_length", 100)
         kwargs.setdefault("allow_unicode", True)  # tag slugs keep their letters: café, 日本語
         super().__init__(field_name=field_name, **kwargs)
+
+
+class EvidenceFilter(django_filters.ChoiceFilter):
+    """Items graded at the chosen level or stronger; a value off the scale is a form error."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", "Evidence at least")
+        kwargs.setdefault("empty_label", "Any evidence")
+        super().__init__(
+            field_name=EVIDENCE_FIELD,
+            lookup_expr="gte",
+            choices=EvidenceLevel.choices,
+            **kwargs,
+        )
 
 
 class SortFilter(django_filters.ChoiceFilter):

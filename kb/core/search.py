@@ -35,6 +35,10 @@ class FacetField:
     numeric: bool = False  # whole numbers, validated as such and listed highest first
     field: str = ""
     position: int = 100  # place among the facets on the results page
+    # The values it can take, with their labels, in the order the page lists them (a
+    # source's rating, best first); a value outside them is refused. Empty: any value,
+    # listed most common first (highest first if numeric).
+    choices: tuple[tuple[str, str], ...] = ()
 
     def read(self, obj: models.Model) -> list["Facet"]:
         """The facet's value on ``obj``, read from ``field``."""

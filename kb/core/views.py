@@ -1,4 +1,5 @@
-"""View helpers shared by the content apps: permission-checked lookups, and the health check.
+"""View helpers shared by the content apps: permission-checked lookups, the health check and
+the page that explains the evidence levels.
 
 The create/edit flow lives in kb.content.editing, with the rest of the content lifecycle.
 """
@@ -8,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
+from kb.core.evidence import EXPLANATIONS
 from kb.core.markdown import render_markdown
 from kb.core.models import Content, content_models
 from kb.core.permissions import can_add
@@ -45,6 +47,14 @@ def get_editable_or_403(queryset: QuerySet, request: HttpRequest, **lookup) -> M
 def require_add_permission(request: HttpRequest, model: type[Model]) -> None:
     if not can_add(request.user, model):
         raise PermissionDenied("Your role may not add this kind of item.")
+
+
+@require_GET
+def evidence_levels(request: HttpRequest) -> HttpResponse:
+    """What each level of the evidence scale means, strongest first, with an example;
+    every evidence badge links here."""
+    levels = sorted(EXPLANATIONS.values(), key=lambda explained: -explained.level)
+    return render(request, "core/evidence_levels.html", {"levels": levels})
 
 
 @login_not_required

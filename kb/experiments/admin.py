@@ -9,15 +9,20 @@ from kb.experiments.models import Experiment
 @admin.register(Experiment)
 class ExperimentAdmin(ContentAdmin):
     list_display = [
-        "title", "department", "outcome", "metric_name", "status", "featured", "published_at",
-        "created_by",
+        "title", "department", "outcome", "evidence_level", "metric_name", "status", "featured",
+        "published_at", "created_by",
     ]  # fmt: skip
-    list_filter = ["status", "outcome", "featured", "department", "platforms", "tags"]
+    list_filter = [
+        "status", "outcome", "evidence_level", "featured", "department", "platforms", "tags",
+    ]  # fmt: skip
     search_fields = ["title", "hypothesis", "metric_name"]
     autocomplete_fields = ["created_by", "platforms"]
     readonly_fields = [*ContentAdmin.readonly_fields, "promoted_to"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "department", "platforms", "outcome"]}),
+        (
+            None,
+            {"fields": ["title", "slug", "department", "platforms", "outcome", "evidence_level"]},
+        ),
         ("The experiment", {"fields": ["hypothesis", "change", "learnings"]}),
         (
             "The measure",

@@ -6,13 +6,14 @@ import django_filters
 from django.db.models import F
 
 from kb.advocates.models import Department
-from kb.core.filters import SortFilter, TagFilter
+from kb.core.filters import EvidenceFilter, SortFilter, TagFilter
 from kb.experiments.models import Experiment, Outcome, SuccessRate
 from kb.platforms.models import Platform
 
 
 class ExperimentFilter(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices, empty_label="Any outcome")
+    evidence = EvidenceFilter()
     department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(), to_field_name="slug", empty_label="Any department"
     )
@@ -28,6 +29,7 @@ class ExperimentFilter(django_filters.FilterSet):
                 "Ended most recently",
                 [F("end_date").desc(nulls_last=True), "-published_at", "-pk"],
             ),
+            "evidence": ("Strongest evidence", ["-evidence_level", "-published_at", "-pk"]),
             "title": ("Title A–Z", ["title", "pk"]),
         }
     )

@@ -17,7 +17,7 @@ class ExperimentForm(ContentForm):
         fields = [
             "title", "department", "platforms", "hypothesis", "change", "metric_name",
             "baseline", "target", "result", "unit", "lower_is_better", "period",
-            "start_date", "end_date", "outcome", "learnings", "tags", "featured",
+            "start_date", "end_date", "outcome", "evidence_level", "learnings", "tags", "featured",
             "published_at",
         ]  # fmt: skip
         widgets = {

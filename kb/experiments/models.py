@@ -14,9 +14,11 @@ from django.db.models import Count, Q
 
 from kb.advocates.models import DEPARTMENT, Department
 from kb.casestudies.models import CaseStudy
+from kb.core.evidence import EVIDENCE, EvidenceLevel
 from kb.core.headline import Headline
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
+from kb.core.measures import Change, target_met
 from kb.core.models import Content, ContentManager, ContentQuerySet, Status
 from kb.core.permissions import AnyUser, can_add
 from kb.core.registry import ContentKind
@@ -29,7 +31,6 @@ from kb.core.search import (
     search_prefetch,
     tag_facets,
 )
-from kb.experiments.measures import Change, target_met
 from kb.platforms.models import PLATFORMS, Platform, platform_facets
 
 
@@ -88,10 +89,10 @@ class Experiment(Searchable, Content):
     REVISION_FIELDS = [
         "title", "department", "platforms", "hypothesis", "change", "metric_name",
         "baseline", "target", "result", "unit", "lower_is_better", "period", "start_date",
-        "end_date", "outcome", "learnings", "tags",
+        "end_date", "outcome", "evidence_level", "learnings", "tags",
     ]  # fmt: skip
     SEARCH_TYPE = ("experiment", "Experiment")
-    SEARCH_FACETS = (TAGS, PLATFORMS, DEPARTMENT, YEAR)
+    SEARCH_FACETS = (TAGS, PLATFORMS, DEPARTMENT, EVIDENCE, YEAR)
     KIND = ContentKind(
         label="Experiment",
         label_plural="Experiments",
@@ -141,6 +142,14 @@ class Experiment(Searchable, Content):
     learnings = models.TextField(
         max_length=20_000, blank=True, help_text="Markdown. What others should know."
     )
+    # Our own figures, measured but not published: self-reported unless someone outside
+    # the team audited or verified them.
+    evidence_level = models.PositiveSmallIntegerField(
+        choices=EvidenceLevel,
+        default=EvidenceLevel.SELF_REPORTED,
+        db_index=True,
+        help_text="Self-reported unless the figures were audited or verified independently.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -177,6 +186,10 @@ class Experiment(Searchable, Content):
                 | Q(result__isnull=False, end_date__isnull=False),
                 name="experiments_experiment_finished_has_result",
                 violation_error_message="A finished experiment needs its result and end date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(evidence_level__gte=1, evidence_level__lte=5),
+                name="experiments_experiment_evidence_range",
             ),
         ]
 
@@ -217,6 +230,14 @@ class Experiment(Searchable, Content):
         """The measure against its baseline, as the experiment's card shows it."""
         change = self.against_baseline
         return Headline(self.metric_name, change.summary, change.improved)
+
+    @property
+    def target_summary(self) -> str:
+        """ "target £1,000, met" (or "not met", or nothing yet); "" without a target."""
+        if self.target is None:
+            return ""
+        verdict = {True: ", met", False: ", not met"}.get(self.target_met, "")
+        return f"target {self.against_target.before_text}{verdict}"
 
     def can_promote(self, user: AnyUser) -> bool:
         """Its owner or an editor may turn it into a case study (if they may add one)."""
@@ -260,6 +281,7 @@ class Experiment(Searchable, Content):
             is_published=self.status == Status.PUBLISHED,
             published_at=self.published_at,
             owner_id=self.created_by_id,
+            evidence_level=self.evidence_level,
             facets=facets,
         )
 

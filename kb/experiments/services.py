@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from kb.casestudies.models import CaseStudy, Metric, Sector
-from kb.core.evidence import EvidenceLevel
 from kb.core.models import Status
 from kb.core.permissions import AnyUser
 from kb.experiments.models import Experiment
@@ -50,7 +49,8 @@ def experiment_promote(*, experiment: Experiment, user: AnyUser, source_url: str
 
     The case study is owned by the experiment's owner (the promoting user if it has none),
     so its author can finish it; ``source_url`` points back at the experiment's page.
-    Our own figures, measured but not published, are "self-reported" evidence.
+    The case study keeps the experiment's evidence level (self-reported unless someone
+    audited or verified the figures).
     """
     experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
     if not experiment.can_promote(user):
@@ -67,7 +67,7 @@ def experiment_promote(*, experiment: Experiment, user: AnyUser, source_url: str
         organisation=organisation_name(),
         sector=organisation_sector(),
         year=experiment.end_date.year,
-        evidence_level=EvidenceLevel.SELF_REPORTED,
+        evidence_level=experiment.evidence_level,
         summary=_summary(experiment),
         challenge=experiment.hypothesis,
         approach=experiment.change,

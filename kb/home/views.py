@@ -1,5 +1,6 @@
 """Home and tag pages: every kind of content that asks to be there, brought together."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -10,12 +11,14 @@ from taggit.models import Tag
 
 from kb.advocates.models import AdvocateProfile
 from kb.comments.models import for_cards
+from kb.core.evidence import EVIDENCE_FIELD, EvidenceLevel, graded_models
 from kb.core.registry import ContentKind, kinds_where
 from kb.home.feeds import feed_url
 
 FEATURED = 3
 TAG_PAGE_SECTION = 12
 POPULAR_TAGS = 24
+STRONGEST = 3
 
 
 @dataclass
@@ -27,6 +30,38 @@ class Section:
     items: list
     count: int
     featured: list = field(default_factory=list)  # on the home page
+
+
+@dataclass
+class EvidenceSummary:
+    """How strong the evidence on one topic is: published items per level, strongest first
+    (every level, so an empty step shows as 0), and the strongest few items themselves."""
+
+    levels: list[tuple[EvidenceLevel, int]]
+    strongest: list
+
+    @property
+    def graded(self) -> int:
+        return sum(count for _, count in self.levels)
+
+    @property
+    def measured_or_stronger(self) -> int:
+        return sum(count for level, count in self.levels if level >= EvidenceLevel.MEASURED)
+
+
+def evidence_summary(tag: Tag, models: list[type]) -> EvidenceSummary:
+    """Two queries per kind graded on the scale, however many items carry the tag: the
+    counts per level, and that kind's strongest few (of which the strongest overall win)."""
+    counts: Counter = Counter()
+    candidates = []
+    for model in graded_models(models):
+        tagged = model.objects.published().filter(tags=tag)
+        rows = tagged.order_by().values(EVIDENCE_FIELD).annotate(n=Count("pk"))
+        counts.update({row[EVIDENCE_FIELD]: row["n"] for row in rows})
+        candidates += tagged.order_by(f"-{EVIDENCE_FIELD}", "-published_at", "-pk")[:STRONGEST]
+    candidates.sort(key=lambda item: (-item.evidence_level, -item.published_at.timestamp()))
+    levels = [(level, counts[level.value]) for level in reversed(EvidenceLevel)]
+    return EvidenceSummary(levels=levels, strongest=candidates[:STRONGEST])
 
 
 def popular_tags(limit: int = POPULAR_TAGS) -> list[Tag]:
@@ -73,7 +108,8 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Everything published with one tag, a section per kind, each linking to its full list."""
     tag = get_object_or_404(Tag, slug=slug)
     sections = []
-    for model, kind in kinds_where("on_topic_pages"):
+    on_topic_pages = kinds_where("on_topic_pages")
+    for model, kind in on_topic_pages:
         tagged = model.objects.published().filter(tags=tag)
         sections.append(
             Section(
@@ -86,6 +122,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     advocates = AdvocateProfile.objects.listed().filter(expertise=tag)
     context = {
         "tag": tag,
+        "evidence": evidence_summary(tag, [model for model, _ in on_topic_pages]),
         "sections": [section for section in sections if section.count],
         "advocates": advocates.for_cards()[:TAG_PAGE_SECTION],
         "advocate_count": advocates.count(),

@@ -60,14 +60,18 @@ SOURCE_FIELDS = ["doi", "publisher", "source", "authors", "publication_date", "k
 class ResearchLinkAdmin(ContentAdmin):
     change_list_template = "admin/research/researchlink/change_list.html"
     list_display = [
-        "title", "publisher", "kind", "publication_date", "status", "featured", "added_by",
+        "title", "publisher", "kind", "evidence_level", "publication_date", "status", "featured",
+        "added_by",
     ]  # fmt: skip
-    list_filter = ["status", "featured", "source__rating", "kind", "publication_date", "tags"]
+    list_filter = [
+        "status", "featured", "source__rating", "kind", "evidence_level", "publication_date",
+        "tags",
+    ]  # fmt: skip
     search_fields = ["title", "publisher", "authors", "url", "doi", "key_finding"]
     autocomplete_fields = ["added_by", "source"]
     readonly_fields = [*ContentAdmin.readonly_fields, "normalized_url"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "url", "normalized_url", "kind"]}),
+        (None, {"fields": ["title", "slug", "url", "normalized_url", "kind", "evidence_level"]}),
         ("Source", {"fields": SOURCE_FIELDS}),
         ("Publishing", {"fields": ["status", "featured", "published_at", "tags", "added_by"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),

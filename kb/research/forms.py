@@ -3,8 +3,9 @@ the entry for whoever may open it."""
 
 from django import forms
 
+from kb.core.evidence import EvidenceLevel
 from kb.core.forms import ContentForm
-from kb.research.models import ResearchLink
+from kb.research.models import ResearchLink, evidence_for_kind
 from kb.sources.forms import SourcedFormMixin
 
 
@@ -15,7 +16,7 @@ class ResearchLinkForm(SourcedFormMixin, ContentForm):
         model = ResearchLink
         fields = [
             "url", "doi", "title", "publisher", "authors", "publication_date", "kind",
-            "key_finding", "tags", "featured", "published_at",
+            "evidence_level", "key_finding", "tags", "featured", "published_at",
         ]  # fmt: skip
         widgets = {
             "publication_date": forms.DateInput(attrs={"type": "date"}),
@@ -23,8 +24,31 @@ class ResearchLinkForm(SourcedFormMixin, ContentForm):
             "published_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
         }
 
+    # Left empty, the level is what the kind of publication shows by itself (KIND_EVIDENCE),
+    # as for imported links; whoever read it and knows better chooses one.
+    evidence_level = forms.TypedChoiceField(
+        label="Evidence level",
+        choices=[("", "From its kind (peer-reviewed 4, report or survey 3, else 1)")]
+        + EvidenceLevel.choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="How far its findings can be trusted; see “What the levels mean”.",
+    )
+
     # The existing entry with this URL, when this user may be shown it.
     duplicate: ResearchLink | None = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance._state.adding and "evidence_level" not in kwargs.get("initial", {}):
+            self.initial["evidence_level"] = ""  # not the model's default: "from its kind"
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("evidence_level") is None:
+            cleaned["evidence_level"] = evidence_for_kind(cleaned.get("kind") or "")
+        return cleaned
 
     def _post_clean(self) -> None:
         super()._post_clean()

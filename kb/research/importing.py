@@ -26,7 +26,7 @@ from kb.research.citations import (
     CitationRecord,
     guess_format,
 )
-from kb.research.models import ResearchLink
+from kb.research.models import ResearchLink, evidence_for_kind
 from kb.research.urls_normalize import normalize_doi, normalize_url
 from kb.revisions.services import revision_record
 
@@ -168,13 +168,15 @@ def _validate(record: CitationRecord) -> ImportRow:
     row = ImportRow(line=record.line, title=data.get("title", ""), url=data.get("url", ""),
                     outcome=NEW)  # fmt: skip
     date = data.get("publication_date", "")
+    kind = data.get("kind") or ResearchLink._meta.get_field("kind").default
     link = ResearchLink(
         url=row.url,
         title=row.title,
         publisher=data.get("publisher", ""),
         authors=data.get("authors", ""),
         publication_date=f"{date}-01-01" if re.fullmatch(r"\d{4}", date) else (date or None),
-        kind=data.get("kind") or ResearchLink._meta.get_field("kind").default,
+        kind=kind,
+        evidence_level=evidence_for_kind(kind),
         key_finding=data.get("key_finding", ""),
         doi=normalize_doi(data.get("doi", "")),
         status=Status.DRAFT,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from kb.core.evidence import EVIDENCE, EvidenceLevel
 from kb.core.headline import Headline
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
@@ -13,7 +14,7 @@ from kb.core.permissions import AnyUser
 from kb.core.registry import ContentKind
 from kb.core.search import TAGS, YEAR, Facet, Searchable, SearchDocument, tag_facets
 from kb.research.urls_normalize import normalize_doi, normalize_url
-from kb.sources.models import attach_source
+from kb.sources.models import RATING, attach_source, rating_facet
 
 DUPLICATE_URL = "This address is already in the KB; an editor can help you find it."
 
@@ -28,14 +29,29 @@ class Kind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The level a link is graded at unless someone who read it says otherwise: what its kind of
+# publication shows by itself. A peer-reviewed study passed review; a report or survey
+# publishes its data; news, books, talks and the rest promise no method, so they start as
+# anecdote and an editor or the adder raises them. Never more than the kind guarantees.
+KIND_EVIDENCE = {
+    Kind.PEER_REVIEWED: EvidenceLevel.PEER_REVIEWED,
+    Kind.INDUSTRY_REPORT: EvidenceLevel.MEASURED,
+    Kind.SURVEY: EvidenceLevel.MEASURED,
+}
+
+
+def evidence_for_kind(kind: str) -> EvidenceLevel:
+    return KIND_EVIDENCE.get(kind, EvidenceLevel.ANECDOTE)
+
+
 class ResearchLink(Searchable, Content):
     OWNER_FIELD = "added_by"
     REVISION_FIELDS = [
-        "url", "title", "publisher", "authors", "publication_date", "kind", "key_finding", "tags",
-        "doi",
+        "url", "title", "publisher", "authors", "publication_date", "kind", "evidence_level",
+        "key_finding", "tags", "doi",
     ]  # fmt: skip
     SEARCH_TYPE = ("research", "Research")
-    SEARCH_FACETS = (TAGS, YEAR)
+    SEARCH_FACETS = (TAGS, RATING, EVIDENCE, YEAR)
     KIND = ContentKind(
         label="Research link",
         label_plural="Research",
@@ -68,6 +84,11 @@ class ResearchLink(Searchable, Content):
     authors = models.CharField(max_length=300, blank=True)
     publication_date = models.DateField(null=True, blank=True, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER, db_index=True)
+    # The lowest level by default: a link nobody graded claims nothing (see KIND_EVIDENCE
+    # for what the forms and the import start from).
+    evidence_level = models.PositiveSmallIntegerField(
+        choices=EvidenceLevel, default=EvidenceLevel.ANECDOTE, db_index=True
+    )
     key_finding = models.TextField(
         max_length=2_000, help_text="Markdown; the one finding a colleague should remember."
     )
@@ -94,7 +115,11 @@ class ResearchLink(Searchable, Content):
                 condition=~Q(doi=""),
                 name="research_researchlink_doi_unique",
                 violation_error_message="This DOI is already in the KB.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(evidence_level__gte=1, evidence_level__lte=5),
+                name="research_researchlink_evidence_range",
+            ),
         ]
 
     # The existing entry found by clean() when the URL is a duplicate; see duplicate_shown_to.
@@ -152,11 +177,11 @@ class ResearchLink(Searchable, Content):
     def year(self) -> int | None:
         return self.publication_date.year if self.publication_date else None
 
-    SEARCH_DEPENDENCIES = {"source": {"name"}, "tags": {"name", "slug"}}
+    SEARCH_DEPENDENCIES = {"source": {"name", "rating"}, "tags": {"name", "slug"}}
 
     def search_document(self) -> SearchDocument:
         tags = self.search_tags()
-        facets = tag_facets(tags)
+        facets = [*tag_facets(tags), rating_facet(self.source)]
         if self.year:
             facets.append(Facet("year", str(self.year), str(self.year)))
         return SearchDocument(
@@ -175,5 +200,6 @@ class ResearchLink(Searchable, Content):
             is_published=self.status == Status.PUBLISHED,
             published_at=self.published_at,
             owner_id=self.added_by_id,
+            evidence_level=self.evidence_level,
             facets=facets,
         )

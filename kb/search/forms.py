@@ -12,6 +12,8 @@ def facet_form_field(name: str) -> forms.Field:
     facet = facet_fields()[name]
     if name == "type":
         return forms.ChoiceField(required=False, choices=type_labels, label=facet.label)
+    if facet.choices:
+        return forms.ChoiceField(required=False, choices=facet.choices, label=facet.label)
     if facet.numeric:
         return forms.IntegerField(required=False, min_value=0, max_value=32767, label=facet.label)
     return forms.SlugField(required=False, max_length=100, allow_unicode=True, label=facet.label)

@@ -70,6 +70,7 @@ class Hit:
     title_html: str
     snippet_html: str
     is_draft: bool
+    evidence_level: int | None = None
 
 
 @dataclass
@@ -130,7 +131,12 @@ def _facet_counts(sets: snapshots.Sets, hits: BitMap) -> dict[str, list[FacetCou
             FacetCount(name, value, types.get(value, label) if name == "type" else label, n)
             for value, label, n in values
         ]
-        facets[name] = sorted(counts, key=_by_value if numeric else _by_count)
+        declared = facet_fields().get(name)
+        if declared is not None and declared.choices:
+            order = {value: place for place, (value, _) in enumerate(declared.choices)}
+            facets[name] = sorted(counts, key=lambda facet: order.get(facet.value, len(order)))
+        else:
+            facets[name] = sorted(counts, key=_by_value if numeric else _by_count)
     return facets
 
 
@@ -443,6 +449,7 @@ def _hits(backend: SearchBackend, sets: snapshots.Sets, query: Query, ids: list[
             snippet_html=found[pk].snippet_html,
             # Only the searcher's own unpublished or scheduled items are not public.
             is_draft=pk not in sets.public,
+            evidence_level=found[pk].evidence_level,
         )
         for pk in ids
         if pk in found

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from kb.core.models import unique_slug
 from kb.core.permissions import AnyUser
+from kb.core.search import Facet, FacetField
 from kb.sources.domains import BadDomain, candidate_domains, domain_of_url, normalize_domain
 
 
@@ -34,6 +35,17 @@ class Rating(models.TextChoices):
     MODERATE = "moderate", "Moderate"
     LOW = "low", "Low"
     UNRATED = "unrated", "Unrated"
+
+
+# The search facet of the kinds that cite a source; an item whose site is not in the
+# register counts as unrated (rating_facet).
+RATING = FacetField("rating", "Source rating", position=45, choices=tuple(Rating.choices))
+
+
+def rating_facet(source: "Source | None") -> Facet:
+    """The search facet of the rating of an item's source (unrated when it has none)."""
+    rating = Rating(source.rating) if source is not None else Rating.UNRATED
+    return Facet("rating", rating.value, rating.label)
 
 
 class SourceQuerySet(models.QuerySet):

@@ -1,6 +1,7 @@
 """The source register as readers see it: every source with its rating, and each source's
 published items."""
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
@@ -10,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from kb.core.evidence import EVIDENCE_FIELD, EvidenceLevel, graded_models
 from kb.core.lists import render_filtered_list
 from kb.core.registry import ContentKind, kinds
 from kb.sources.filters import SourceFilter
@@ -53,12 +55,31 @@ def source_list(request: HttpRequest) -> HttpResponse:
     return render_filtered_list(request, SourceFilter, queryset, "sources/source_list.html")
 
 
+class EvidenceAtLeastForm(forms.Form):
+    evidence = forms.TypedChoiceField(
+        label="Evidence at least",
+        choices=[("", "Any evidence"), *EvidenceLevel.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source.objects.select_related("rated_by"), slug=slug)
+    # A level off the scale is reported above the list and ignored, as on the other lists.
+    form = EvidenceAtLeastForm(request.GET)
+    at_least = form.cleaned_data.get("evidence") if form.is_valid() else None
+    graded = graded_models([model for model, _kind in sourced_kinds()])
     # Newest first across kinds: order the keys, then fetch only the page's items as cards.
     keys = []
     for model, kind in sourced_kinds():
-        rows = model.objects.published().filter(source=source).values_list("published_at", "pk")
+        published = model.objects.published().filter(source=source)
+        if at_least is not None:
+            if model not in graded:
+                continue  # ungraded items cannot be at a level
+            published = published.filter(**{f"{EVIDENCE_FIELD}__gte": at_least})
+        rows = published.values_list("published_at", "pk")
         keys += [(published_at, pk, model, kind) for published_at, pk in rows]
     keys.sort(key=lambda key: (key[0], key[1]), reverse=True)
     page = Paginator(keys, settings.KB_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -73,5 +94,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "domains": source.domains.all(),
         "page": page,
         "cards": [cards[model, pk] for _at, pk, model, _kind in page.object_list],
+        "filter": form,
+        "filter_errors": form.errors,
     }
     return render(request, "sources/source_detail.html", context)

@@ -251,15 +251,26 @@ def test_the_detail_shows_each_metric_with_its_change(reader_client: Client) -> 
         position=1,
     )
     MetricFactory(case_study=case_study, name="Followers", value_before=None, position=2)
+    MetricFactory(
+        case_study=case_study,
+        name="Applications via LinkedIn",
+        value_before=Decimal("12"),
+        value_after=Decimal("27"),
+        unit="%",
+        position=3,
+    )
     response = reader_client.get(case_study.get_absolute_url())
     assertContains(response, "Applications per vacancy")
-    assertContains(response, "+17 (+121.4%)")
-    assertContains(response, "−17 (−54.8%)")
+    # The amount in its unit, then the relative change; a currency keeps its symbol; a
+    # percentage changes by percentage points, not per cent.
+    assertContains(response, "+17 applications (+121.4%)")
+    assertContains(response, "−£17 (−54.8%)")
+    assertContains(response, "+15 points")
     assertContains(response, "<td>—</td>", html=False)
     # Currencies lead, other units follow; a fall in a cost is shown as an improvement.
     assertContains(response, "<td>£31</td>", html=False)
     assertContains(response, "<td>31 applications</td>", html=False)
-    assert response.content.decode().count("(an improvement)") == 2
+    assert response.content.decode().count("(an improvement)") == 3
 
 
 def test_the_detail_shows_related_case_studies_sharing_tags(reader_client: Client) -> None:

@@ -99,6 +99,7 @@ def test_an_editor_may_tag_in_the_admin_with_any_name(admin_client: Client) -> N
             "title": "A survey",
             "url": "https://example.org/survey",
             "kind": "other",
+            "evidence_level": "1",
             "publisher": "Example",
             "key_finding": "It works.",
             "status": "draft",

@@ -62,6 +62,7 @@ def change_form(experiment: Experiment, **changes) -> dict:
         "slug": experiment.slug,
         "department": experiment.department_id,
         "outcome": experiment.outcome,
+        "evidence_level": experiment.evidence_level,
         "hypothesis": experiment.hypothesis,
         "change": experiment.change,
         "learnings": experiment.learnings,

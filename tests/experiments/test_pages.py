@@ -79,6 +79,7 @@ def form_data(**overrides) -> dict:
         "start_date": "2025-03-01",
         "end_date": "2025-04-12",
         "outcome": Outcome.SUCCEEDED,
+        "evidence_level": "2",
         "learnings": "Subtitles mattered most.",
         "tags": "recruitment, video",
     }

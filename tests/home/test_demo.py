@@ -5,16 +5,21 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from taggit.models import Tag
 
 from kb.advocates.models import AdvocateProfile
 from kb.articles.models import Article
 from kb.casestudies.models import CaseStudy, Metric
 from kb.comments.models import Comment
+from kb.core.evidence import EvidenceLevel
 from kb.core.models import Status
+from kb.experiments.models import Experiment
+from kb.home.views import evidence_summary
 from kb.research.models import ResearchLink
 from kb.research.urls_normalize import normalize_url
 from kb.search import service
 from kb.search.models import IndexEntry
+from kb.sources.models import Rating, Source
 from kb.workflow.models import Transition
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +102,30 @@ def test_loading_again_keeps_what_people_changed(demo):
     assert "not reloaded" in out.getvalue()
     article.refresh_from_db()
     assert article.title == "Edited by a colleague"
+
+
+def test_the_demo_grades_its_evidence_and_rates_its_sources(demo):
+    research_levels = set(ResearchLink.objects.values_list("evidence_level", flat=True))
+    assert research_levels == set(EvidenceLevel.values), "research at every level"
+    assert set(Experiment.objects.values_list("evidence_level", flat=True)) == {2, 4}
+    rated = Source.objects.exclude(rating=Rating.UNRATED)
+    assert set(rated.values_list("rating", flat=True)) == {"high", "moderate", "low"}
+    assert all(source.rationale and source.rated_by for source in rated)
+    assert Source.objects.filter(rating=Rating.UNRATED).exists()
+    assert ResearchLink.objects.filter(source__rating=Rating.HIGH).count() >= 8
+
+
+def test_the_demo_topics_have_something_to_say_about_their_evidence(demo):
+    models = [CaseStudy, ResearchLink, Experiment, Article]
+    summary = evidence_summary(Tag.objects.get(name="recruitment"), models)
+    assert summary.graded >= 5
+    assert summary.strongest[0].evidence_level >= EvidenceLevel.PEER_REVIEWED
+    assert len({level for level, count in summary.levels if count}) >= 3
+
+
+def test_some_demo_case_studies_mark_a_headline_result(demo):
+    marked = CaseStudy.objects.filter(metrics__is_headline=True).distinct()
+    assert marked.count() >= 3
+    for case_study in marked:
+        assert case_study.headline_metric.is_headline
+        assert case_study.headline_metric != case_study.metrics.first()

@@ -1,25 +1,26 @@
 """Findings: a minimal content model declaring its kind, and nothing registered elsewhere."""
 
+import dataclasses
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 
+from kb.core.evidence import EVIDENCE, EvidenceLevel
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.models import Content, Status
 from kb.core.registry import ContentKind
-from kb.core.search import TAGS, Facet, FacetField, Searchable, SearchDocument, tag_facets
+from kb.core.search import TAGS, Facet, Searchable, SearchDocument, tag_facets
 
 
 class Finding(Searchable, Content):
     OWNER_FIELD = "owner"
     REVISION_FIELDS = ["title", "summary", "tags"]
     SEARCH_TYPE = ("finding", "Finding")
-    # Its own grade of evidence, declared alike with the shared scale's facet.
-    SEARCH_FACETS = (
-        TAGS,
-        FacetField("evidence", "Evidence level", numeric=True, position=40),
-    )
+    # Graded on the shared scale, its level given by search_document() rather than read
+    # from a field of its own.
+    SEARCH_FACETS = (TAGS, dataclasses.replace(EVIDENCE, field=""))
     KIND = ContentKind(
         label="Finding",
         label_plural="Findings",
@@ -55,6 +56,6 @@ class Finding(Searchable, Content):
             is_published=self.status == Status.PUBLISHED,
             published_at=self.published_at,
             owner_id=self.owner_id,
-            evidence_level=6,
-            facets=[*tag_facets(tags), Facet("evidence", "6", "Replicated finding")],
+            evidence_level=EvidenceLevel.INDEPENDENTLY_VERIFIED,
+            facets=[*tag_facets(tags), Facet("evidence", "5", "Independently verified")],
         )

@@ -98,6 +98,7 @@ def test_a_case_study_revision_holds_its_metric_rows_and_platforms(
             "unit": "applications",
             "period": "6 months",
             "lower_is_better": False,
+            "is_headline": False,
             "position": 0,
         }
     ]

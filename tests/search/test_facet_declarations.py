@@ -28,7 +28,7 @@ def redeclared(monkeypatch):
 
 def test_the_form_has_a_field_for_the_type_and_every_declared_facet(db) -> None:
     form = SearchForm({})
-    names = {"type", "tag", "platform", "department", "evidence", "year"}
+    names = {"type", "tag", "platform", "department", "evidence", "rating", "year"}
     assert names <= set(form.fields) and set(form.fields) - names == {"q", "sort"}
     assert form.fields["tag"].label == "Topic"
 

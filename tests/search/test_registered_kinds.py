@@ -16,9 +16,9 @@ def test_search_finds_a_registered_kind_under_its_type(reader_client: Client) ->
     html = response.content.decode()
     assert "1 result" in html and "Finding" in html
     assert 'href="?q=lunchtime&amp;type=finding"' in html
-    assert "Replicated finding" in html  # its evidence facet, labelled as it declared
+    assert "Independently verified" in html  # its evidence facet, on the shared scale
 
 
 def test_the_search_form_accepts_a_registered_kinds_type_and_facet_values(db) -> None:
-    form = SearchForm({"type": "finding", "evidence": "6"})
-    assert form.is_valid() and form.filters() == {"type": "finding", "evidence": "6"}
+    form = SearchForm({"type": "finding", "evidence": "5"})
+    assert form.is_valid() and form.filters() == {"type": "finding", "evidence": "5"}

@@ -167,3 +167,25 @@ def test_whoever_may_edit_an_item_from_an_unknown_site_is_offered_to_propose_it(
     assertContains(response, hint)
     assertContains(response, reverse("research:edit", args=[link.slug]))
     assertNotContains(reader_client.get(link.get_absolute_url()), hint)
+
+
+def test_a_source_page_filters_by_evidence_at_least(reader_client: Client, ons: Source) -> None:
+    ResearchLinkFactory(title="Reviewed survey", url="https://ons.gov.uk/a", evidence_level=4)
+    ResearchLinkFactory(title="Anecdotal note", url="https://ons.gov.uk/b", evidence_level=1)
+    CaseStudyFactory(title="Measured case", source_url="https://ons.gov.uk/c", evidence_level=3)
+    response = reader_client.get(ons.get_absolute_url(), {"evidence": 3})
+    assert [item.title for _template, item in response.context["cards"]] == [
+        "Measured case", "Reviewed survey",
+    ]  # fmt: skip
+    assert response.context["page"].paginator.count == 2
+
+
+@pytest.mark.parametrize("value", ["0", "9", "strong", "<script>"])
+def test_a_source_page_ignores_an_evidence_value_off_the_scale_and_says_so(
+    reader_client: Client, ons: Source, value: str
+) -> None:
+    ResearchLinkFactory(url="https://ons.gov.uk/a", evidence_level=1)
+    response = reader_client.get(ons.get_absolute_url(), {"evidence": value})
+    assert response.status_code == 200
+    assertContains(response, "Some filters were ignored")
+    assert response.context["page"].paginator.count == 1

@@ -1,10 +1,9 @@
-"""Template helpers: Markdown rendering and small formatting for metrics."""
-
-from decimal import Decimal
+"""Template helpers: Markdown rendering, the evidence badge, and names of kinds and people."""
 
 from django import template
 from django.utils.safestring import SafeString
 
+from kb.core.evidence import EXPLANATIONS, EvidenceLevel
 from kb.core.markdown import render_markdown, render_markdown_lite
 from kb.core.registry import kind_for
 
@@ -23,20 +22,16 @@ def markdown_lite_filter(text: str) -> SafeString:
     return render_markdown_lite(text or "")
 
 
-@register.filter
-def signed(value: Decimal | None) -> str:
-    """A change with its sign, without trailing zeros: +12, -3.5."""
-    if value is None:
-        return "—"
-    text = f"{value:+,.1f}".replace(".0", "") if value % 1 == 0 else f"{value:+,.1f}"
-    return text.replace("-", "−")
-
-
-@register.filter
-def number(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.0f}" if value % 1 == 0 else f"{value:,.2f}".rstrip("0")
+@register.inclusion_tag("includes/evidence_badge.html")
+def evidence_badge(level: int | None, detail: bool = False) -> dict:
+    """The one badge of an evidence level, wherever an item or a search hit shows one: a
+    five-step meter and the level's name, linking to what the level means. Nothing for an
+    item that is not graded. ``detail`` says "Evidence:" visibly (an item's own page)."""
+    try:
+        explained = EXPLANATIONS[EvidenceLevel(level)]
+    except ValueError:
+        return {"explained": None}
+    return {"explained": explained, "detail": detail}
 
 
 @register.filter

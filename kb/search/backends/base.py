@@ -75,6 +75,7 @@ class Highlight:
     subtitle: str
     title_html: str
     snippet_html: str
+    evidence_level: int | None = None
 
 
 class SearchBackend:
@@ -218,20 +219,27 @@ class SearchBackend:
         conditions = [spec.where_sql] if spec.where_sql else []
         conditions.append(f"{spec.id_column} IN ({', '.join(['%s'] * len(ids))})")
         sql = (
-            f"SELECT e.id, e.doc_type, e.url, e.subtitle, {', '.join(spec.expressions)}"
+            f"SELECT e.id, e.doc_type, e.url, e.subtitle, e.evidence_level,"
+            f" {', '.join(spec.expressions)}"
             f" FROM {spec.from_sql} WHERE {' AND '.join(conditions)}"
         )
         params = spec.expression_params + spec.from_params + spec.where_params + list(ids)
         found = {}
         with self.db.cursor() as cursor:
             cursor.execute(sql, params)
-            for pk, doc_type, url, subtitle, title, *snippets in cursor.fetchall():
+            for pk, doc_type, url, subtitle, evidence, title, *snippets in cursor.fetchall():
                 snippets = [text for text in snippets if text]
                 # The first snippet with a marked word, else the first there is.
                 marked = [text for text in snippets if MARK_START in text]
                 snippet = (marked or snippets or [""])[0]
                 found[pk] = Highlight(
-                    pk, doc_type, url, subtitle, highlight_html(title), highlight_html(snippet)
+                    pk,
+                    doc_type,
+                    url,
+                    subtitle,
+                    highlight_html(title),
+                    highlight_html(snippet),
+                    evidence,
                 )
         return found
 

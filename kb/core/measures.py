@@ -1,15 +1,17 @@
-"""How an experiment's numbers read: a value with its unit, and a change between two values.
+"""How a measured result reads: a value with its unit, and a change between two values.
 
-Pure functions, so every case (no baseline, a zero baseline, percentages, lower is better)
-is pinned by unit tests rather than found on a page. A change is relative (per cent) for
-ordinary units, but in percentage points when the unit is itself "%": 10% → 12% is
-"+2 points", not "+20%". Currencies are kept in the display (£1,200 → £900, −25%).
+The one arithmetic of results, for a case study's metrics and an experiment's measure
+alike. Pure functions, so every case (no baseline, a zero baseline, percentages, lower is
+better) is pinned by unit tests rather than found on a page. A change is relative (per
+cent) for ordinary units, but in percentage points when the unit is itself "%": 10% → 12%
+is "+2 points", not "+20%". Currencies are kept in the display (£1,200 → £900, −25%).
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from kb.casestudies.models import CURRENCY_SYMBOLS
+# Written before the number (£4,200); every other unit after it (18 %, 1,200 clicks).
+CURRENCY_SYMBOLS = {"£", "$", "€", "¥", "₹", "CHF"}
 
 MISSING = "—"
 PERCENT = "%"
@@ -109,6 +111,20 @@ class Change:
         if self.percent is None:
             return format_value(delta, self.unit, plus=True)
         return format_percent(self.percent)
+
+    @property
+    def amount_text(self) -> str:
+        """The change as an amount in the unit: "+17 applications", "−£300", "+15%"."""
+        delta = self.delta
+        return MISSING if delta is None else format_value(delta, self.unit, plus=True)
+
+    @property
+    def detail(self) -> str:
+        """The change for a table of results: the amount and, when there is one, the
+        relative change ("+17 applications (+121.4%)"); percentages in points alone."""
+        if self.delta is None or self.in_points or self.percent is None:
+            return self.text
+        return f"{self.amount_text} ({format_percent(self.percent)})"
 
     @property
     def summary(self) -> str:

@@ -1,4 +1,5 @@
-"""How an experiment's numbers read: values with units, changes, points, targets."""
+"""How measured results read, for case-study metrics and experiments alike: values with
+units, changes, points, targets."""
 
 from decimal import Decimal
 
@@ -6,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kb.experiments.measures import Change, format_percent, format_value, target_met
+from kb.core.measures import Change, format_percent, format_value, target_met
 
 D = Decimal
 values = st.decimals(
@@ -141,3 +142,22 @@ def test_an_experiments_headline_is_its_measure_against_the_baseline() -> None:
     running = Experiment(metric_name="Reach", baseline=Decimal("10"), result=None)
     assert running.headline().text == "10 → —"
     assert running.headline().improved is None
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "unit", "amount", "detail"),
+    [
+        (D("14"), D("31"), "applications", "+17 applications", "+17 applications (+121.4%)"),
+        (D("1200"), D("900"), "£", "−£300", "−£300 (−25%)"),
+        (D("12"), D("27"), "%", "+15%", "+15 points"),
+        (D("0"), D("40"), "clicks", "+40 clicks", "+40 clicks"),
+        (None, D("40"), "clicks", "—", "—"),
+        (D("5"), D("5"), "", "0", "0 (0%)"),
+    ],
+)
+def test_a_table_of_results_shows_the_amount_and_the_relative_change(
+    before, after, unit: str, amount: str, detail: str
+) -> None:
+    change = Change(before, after, unit)
+    assert change.amount_text == amount
+    assert change.detail == detail
