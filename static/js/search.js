@@ -104,3 +104,19 @@
     if (!form.contains(event.target)) close();
   });
 })();
+
+/* Filters and facets: a "Filter" disclosure on phones, always open beside the results on
+   wide screens (CSS does it with ::details-content; this covers browsers without it). */
+(function () {
+  "use strict";
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 56rem)") : null;
+  if (!wide) return;
+  function sync() {
+    if (!wide.matches) return;
+    document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
+      details.open = true;
+    });
+  }
+  sync();
+  if (wide.addEventListener) wide.addEventListener("change", sync);
+})();

@@ -255,10 +255,10 @@ def test_the_detail_shows_each_metric_with_its_change(reader_client: Client) -> 
     assertContains(response, "Applications per vacancy")
     assertContains(response, "+17 (+121.4%)")
     assertContains(response, "−17 (−54.8%)")
-    assertContains(response, "<td>—</td>", html=False)
+    assertContains(response, '<td data-label="Before">—</td>', html=False)
     # Currencies lead, other units follow; a fall in a cost is shown as an improvement.
-    assertContains(response, "<td>£31</td>", html=False)
-    assertContains(response, "<td>31 applications</td>", html=False)
+    assertContains(response, '<td data-label="Before">£31</td>', html=False)
+    assertContains(response, '<td data-label="After">31 applications</td>', html=False)
     assert response.content.decode().count("(an improvement)") == 2
 
 
