@@ -2,7 +2,9 @@
    - Tag fields (data-tag-suggest="/tags/suggest/"): existing tags are offered as one types,
      in any case, through a native <datalist>; in a comma-separated field the options carry
      what comes before the last comma, so choosing one completes the last tag.
-   - List filters (form.filters) apply as soon as a choice changes; "Apply" still works. */
+   - List filters (form.filters) apply as soon as a choice changes; "Apply" still works.
+   - Escape closes the account menu (a <details>) and gives focus back to its summary.
+   - A form sent back with errors puts the focus on the first field in error. */
 (function () {
   "use strict";
   var count = 0;
@@ -57,4 +59,22 @@
       }
     });
   });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    });
+  });
+
+  var invalid = document.querySelector(
+    "main form [aria-invalid=true], main form .errorlist ~ :is(input, select, textarea), main form .field-error :is(input, select, textarea)"
+  );
+  var notice = document.querySelector("main form .notice-error[role=alert]");
+  if (invalid && typeof invalid.focus === "function") invalid.focus();
+  else if (notice) {
+    notice.tabIndex = -1;
+    notice.focus();
+  }
 })();
