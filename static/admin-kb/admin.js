@@ -31,16 +31,26 @@
     /* select2 names its box by the current choice alone (nothing when empty): the
        field's label, then the choice. */
     root.querySelectorAll(".select2-selection[role=combobox]").forEach(function (box) {
+      if (box.getAttribute("data-kb-named")) return;
+      var cell = box.closest("td");
       var row = box.closest(".form-row, .fieldBox, td");
       var label = row && row.querySelector("label");
-      if (!label || box.getAttribute("data-kb-named")) return;
+      if (!label && cell) {
+        /* A tabular inline's cell: its column's heading, said once, hidden. */
+        label = document.createElement("span");
+        label.className = "visually-hidden";
+        label.textContent = columnHeading(cell);
+        cell.prepend(label);
+      }
+      if (!label) return;
       if (!label.id) label.id = "kb-label-" + Math.random().toString(36).slice(2);
       var current = box.getAttribute("aria-labelledby");
       box.setAttribute("aria-labelledby", label.id + (current ? " " + current : ""));
       box.setAttribute("data-kb-named", "1");
     });
     root.querySelectorAll(".select2-selection__rendered[role=textbox]").forEach(function (text) {
-      name(text, labelOf(text));
+      var cell = text.closest("td");
+      name(text, labelOf(text) || (cell ? columnHeading(cell) : ""));
     });
     root.querySelectorAll("ul.select2-selection__rendered").forEach(function (list) {
       list.setAttribute("role", "presentation");
