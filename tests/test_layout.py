@@ -65,6 +65,8 @@ NOT_PAGES = {
     "login",
     "logout",
     "password_change_done",
+    # Reached through the history page's form (two revisions chosen), not a link.
+    "revisions:compare",
 }
 # Links the crawler does not follow: signing out, and the admin's deletions, histories,
 # password forms and add forms (its change forms, empty; those are checked).
