@@ -34,11 +34,12 @@ $(INSTALLED): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	touch $@
 
+# HOST and PORT also give SITE_URL its default, so links in e-mails lead here.
 run: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(BIN)/python manage.py load_demo
+	DEBUG=true HOST=$(HOST) PORT=$(PORT) $(BIN)/python manage.py load_demo
 	@echo "Serving the KB on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=true HOST=$(HOST) PORT=$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install browser lint test-sqlite test-postgres
 

@@ -73,8 +73,11 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG el
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 SITE_NAME = os.getenv("SITE_NAME", "the KB")
-# Absolute address of the site, for links in e-mails.
-SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute address of the site, for links in e-mails; by default the address `make run`
+# serves (its HOST and PORT).
+SITE_URL = os.getenv(
+    "SITE_URL", f"http://{os.getenv('HOST', '127.0.0.1')}:{os.getenv('PORT', '8000')}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -255,6 +258,10 @@ KB_LINK_CHECK_TIMEOUT = envint("KB_LINK_CHECK_TIMEOUT", "10")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused request (403) is routine: one line, not the PermissionDenied traceback.
+    "filters": {"refusals_in_one_line": {"()": "kb.core.logging.RefusalsInOneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["refusals_in_one_line"]}
+    },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
 }

@@ -4,13 +4,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kb.core.views import evidence_levels, healthz, markdown_preview
+from kb.core.views import evidence_levels, healthz, markdown_preview, tag_suggest
 
 admin.site.site_header = "KB curation"
 admin.site.site_title = "KB admin"
 admin.site.index_title = "Curate the knowledge base"
 
 urlpatterns = [
+    # Before the topic pages, whose slugs "suggest" would match.
+    path("tags/suggest/", tag_suggest, name="tag_suggest"),
     path("", include("kb.home.urls")),
     path("case-studies/", include("kb.casestudies.urls")),
     path("research/", include("kb.research.urls")),

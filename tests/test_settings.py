@@ -60,3 +60,22 @@ def test_it_starts_without_debug_on_a_strong_secret_key() -> None:
 def test_it_starts_in_development_without_a_secret_key() -> None:
     result = import_settings(DEBUG="true")
     assert result.returncode == 0, result.stderr
+
+
+def _site_url(**env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "HOST", "PORT"}}
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.SITE_URL)"],
+        cwd=ROOT,
+        env={**clean, "DATABASE_URL": "sqlite:///:memory:", "DEBUG": "true", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.stdout.strip()
+
+
+def test_site_url_defaults_to_the_address_make_run_serves() -> None:
+    assert _site_url() == "http://127.0.0.1:8000"
+    assert _site_url(HOST="0.0.0.0", PORT="8809") == "http://0.0.0.0:8809"
+    assert _site_url(SITE_URL="https://kb.example.org/", PORT="8809") == "https://kb.example.org"

@@ -3,7 +3,7 @@
 from django import forms
 
 from kb.advocates.models import PHOTO_MAX_SIDE, AdvocateProfile, Handle
-from kb.core.forms import MAX_TAG_LENGTH, MAX_TAGS, https_url_fields
+from kb.core.forms import MAX_TAG_LENGTH, MAX_TAGS, https_url_fields, suggest_tags
 from kb.uploads.forms import ImageFileField
 
 
@@ -42,6 +42,7 @@ class ProfileForm(forms.ModelForm):
         self.fields["first_name"].initial = user.first_name
         self.fields["last_name"].initial = user.last_name
         self.order_fields(["first_name", "last_name"])
+        suggest_tags(self.fields["expertise"])
 
     def clean_expertise(self) -> list[str]:
         tags = self.cleaned_data.get("expertise") or []

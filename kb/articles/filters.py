@@ -3,12 +3,12 @@
 import django_filters
 
 from kb.articles.models import Article
-from kb.core.filters import SlugFilter, SortFilter, TagFilter
+from kb.core.filters import PersonFilter, SortFilter, TagFilter
 
 
 class ArticleFilter(django_filters.FilterSet):
     tag = TagFilter()
-    author = SlugFilter(field_name="author__username", max_length=150, label="Author (username)")
+    author = PersonFilter(field_name="author", label="Author")
     year = django_filters.NumberFilter(
         field_name="published_at__year", min_value=1990, max_value=2100, label="Year"
     )

@@ -1,5 +1,5 @@
-"""Template context every page needs: the site name, the kinds of content and what the user
-may create."""
+"""Template context every page needs: the site name, the kinds of content, what the user
+may create, and how many submissions wait for an editor."""
 
 from dataclasses import dataclass
 
@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from kb.core.models import Status
 from kb.core.permissions import perm_name
 from kb.core.registry import ContentKind, kinds
 
@@ -39,14 +40,26 @@ def site(request: HttpRequest) -> dict:
             )
             for model, kind in kinds()
         ]
+        reviewable = [
+            model
+            for model, _ in kinds()
+            if user.is_superuser or perm_name(model, "publish") in perms
+        ]
         return {
             # Every signed-in user may read what is published, so every kind is listed.
             "kinds": content,
             "addable": [entry for entry in content if entry.may_add],
             "can_add": {entry.model_name: entry.may_add for entry in content},
-            "can_review": user.is_superuser
-            or any(perm.split(".")[1].startswith("publish_") for perm in perms),
+            "can_review": bool(reviewable),
+            # Only authors and editors have work of their own (and something in the trash).
+            "has_work": bool(reviewable) or any(entry.may_add for entry in content),
             "is_staff": user.is_staff,
+            # Read only by editors' headers: one count per kind they review.
+            "review_waiting": SimpleLazyObject(
+                lambda: sum(
+                    model.objects.filter(status=Status.IN_REVIEW).count() for model in reviewable
+                )
+            ),
         }
 
     return {"SITE_NAME": settings.SITE_NAME, "nav": SimpleLazyObject(nav)}

@@ -5,6 +5,7 @@ workflow, which records who made each one.
 
 from django import forms
 from django.db import models
+from django.urls import reverse
 
 from kb.core.permissions import AnyUser, can_publish
 
@@ -57,6 +58,15 @@ class VersionedForm(forms.ModelForm):
         return any(key == prefix or key.startswith(f"{prefix}_") for key in self.data)
 
 
+PICK_SEVERAL = "Hold Ctrl (⌘ on a Mac) and click to pick several; type to find one."
+
+
+def suggest_tags(field: forms.Field) -> None:
+    """Mark a comma-separated tag field for suggestions of existing tags as one types
+    (``static/js/forms.js``; without JavaScript it is a plain text field)."""
+    field.widget.attrs.update({"data-tag-suggest": reverse("tag_suggest"), "autocomplete": "off"})
+
+
 class ContentForm(VersionedForm):
     """Only those who may publish feature and schedule; every edit must say its version."""
 
@@ -76,6 +86,17 @@ class ContentForm(VersionedForm):
         if not can_publish(user, self._meta.model):
             for name in ("featured", "published_at"):
                 self.fields.pop(name, None)
+        if "tags" in self.fields:
+            suggest_tags(self.fields["tags"])
+        for field in self.fields.values():
+            # A plain multiple select (what the pickers are without JavaScript) says how.
+            widget = field.widget
+            if (
+                isinstance(widget, forms.SelectMultiple)
+                and not isinstance(widget, forms.CheckboxSelectMultiple)
+                and not field.help_text
+            ):
+                field.help_text = PICK_SEVERAL
 
     def clean(self) -> dict:
         # Browsers send textarea line ends as CRLF; store LF so that a save through the

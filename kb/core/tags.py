@@ -12,6 +12,8 @@ import re
 import unicodedata
 
 from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.urls.converters import StringConverter
 from django.utils.text import slugify
 
@@ -65,3 +67,28 @@ def ensure_tag_slug(sender: type[models.Model], instance: models.Model, **kwargs
     while slug in taken:
         slug, n = f"{base}_{n}", n + 1
     instance.slug = slug
+
+
+SUGGESTION_LIMIT = 8
+# Longer input is no tag anyone typed; it is cut before it reaches the database.
+MAX_QUERY = 100
+
+
+def tag_suggestions(text: str, limit: int = SUGGESTION_LIMIT) -> list[dict]:
+    """Existing tags for what an author has typed, in any case: those starting with it
+    first, then those containing it, each most used first (how many items carry it)."""
+    from taggit.models import Tag  # this module is imported while apps load
+
+    text = " ".join(text.split())[:MAX_QUERY]
+    if not text:
+        return []
+    slug = slugify(text, allow_unicode=True)
+    match = Q(name__icontains=text) | (Q(slug__icontains=slug) if slug else Q())
+    tags = (
+        Tag.objects.filter(match)
+        .annotate(uses=Count("taggit_taggeditem_items"))
+        .order_by("-uses", Lower("name"))[: limit * 4]
+    )
+    lowered = text.lower()
+    ranked = sorted(tags, key=lambda tag: not tag.name.lower().startswith(lowered))
+    return [{"name": tag.name, "slug": tag.slug, "uses": tag.uses} for tag in ranked[:limit]]

@@ -16,6 +16,7 @@ from kb.core.evidence import EXPLANATIONS
 from kb.core.markdown import render_markdown
 from kb.core.models import Content, content_models
 from kb.core.permissions import can_add
+from kb.core.tags import tag_suggestions
 
 
 def content_model_or_404(kind: str) -> type[Content]:
@@ -84,3 +85,10 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(render_markdown(text), content_type="text/html; charset=utf-8")
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_GET
+def tag_suggest(request: HttpRequest) -> JsonResponse:
+    """Existing tags for what someone is typing (any case), for the tag fields and the list
+    filters: ``{"tags": [{"name", "slug", "uses"}, …]}``."""
+    return JsonResponse({"tags": tag_suggestions(request.GET.get("q", ""))})

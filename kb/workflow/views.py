@@ -1,7 +1,9 @@
-"""Workflow pages: take an action on an item, the editors' review queue, and the trash."""
+"""Workflow pages: take an action on an item, an author's own work, the editors' review
+queue, and the trash."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,10 +11,11 @@ from django.utils import timezone
 
 from kb.core.lists import paginate
 from kb.core.models import Content, Status, content_models
-from kb.core.permissions import can_publish
+from kb.core.permissions import can_add, can_publish
+from kb.core.registry import kinds
 from kb.core.views import content_model_or_404
 from kb.workflow.forms import ActionForm
-from kb.workflow.models import Action
+from kb.workflow.models import Action, Transition
 from kb.workflow.services import RULES, TransitionError, content_transition, may_take
 
 
@@ -70,6 +73,76 @@ def _done_message(item: Content, action: str) -> str:
         Action.RESTORE: "restored from the trash",
     }
     return f"“{item}” {past[action]}."
+
+
+# How many of an author's published items "My work" lists, newest first.
+MY_PUBLISHED_LIMIT = 20
+
+
+def my_work(request: HttpRequest) -> HttpResponse:
+    """An author's home: their items of every kind by where they stand in the workflow,
+    the editor's comment on what came back, and, for editors, what waits for review.
+
+    One query per kind of content for the author's items, one for the editors' comments
+    and, for editors, one count per kind they review: the page costs the same however
+    much an author has written.
+    """
+    user = request.user
+    sections: dict[str, list[Content]] = {
+        "drafts": [],
+        "in_review": [],
+        "changes_requested": [],
+        "scheduled": [],
+        "published": [],
+    }
+    now = timezone.now()
+    for model, _kind in kinds():
+        for item in model.objects.filter(**{model.OWNER_FIELD: user}).order_by("-updated_at"):
+            if item.status == Status.PUBLISHED:
+                due = item.published_at is None or item.published_at <= now
+                sections["published" if due else "scheduled"].append(item)
+            elif item.status == Status.IN_REVIEW:
+                sections["in_review"].append(item)
+            elif item.status == Status.CHANGES_REQUESTED:
+                sections["changes_requested"].append(item)
+            else:  # a draft, or taken down again: both are the author's to work on
+                sections["drafts"].append(item)
+    sections["published"].sort(key=lambda item: item.published_at, reverse=True)
+    sections["scheduled"].sort(key=lambda item: item.published_at)
+    _attach_change_requests(sections["changes_requested"])
+    reviewable = [model for model, _ in kinds() if can_publish(user, model)]
+    context = {
+        **{name: items for name, items in sections.items() if name != "published"},
+        "published": sections["published"][:MY_PUBLISHED_LIMIT],
+        "published_total": len(sections["published"]),
+        "writable": [kind for model, kind in kinds() if can_add(user, model)],
+        "is_editor": bool(reviewable),
+        "waiting_for_review": sum(
+            model.objects.filter(status=Status.IN_REVIEW).count() for model in reviewable
+        ),
+    }
+    return render(request, "workflow/my_work.html", context)
+
+
+def _attach_change_requests(items: list[Content]) -> None:
+    """Give each item sent back to its author the editor's latest "request changes"
+    transition (as ``change_request``), all in one query."""
+    if not items:
+        return
+    types = ContentType.objects.get_for_models(*{type(item) for item in items})
+    keys = {(types[type(item)].pk, item.pk): item for item in items}
+    requests = Transition.objects.filter(
+        action=Action.REQUEST_CHANGES,
+        content_type__in=[ct.pk for ct in types.values()],
+        object_id__in=[item.pk for item in items],
+    ).select_related("actor")
+    for transition in requests:  # newest first: the first one seen per item is the latest
+        item = keys.get((transition.content_type_id, transition.object_id))
+        if item is not None and not hasattr(item, "change_request"):
+            item.change_request = transition
+    for item in items:
+        if not hasattr(item, "change_request"):
+            item.change_request = None
 
 
 def review_queue(request: HttpRequest) -> HttpResponse:

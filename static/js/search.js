@@ -31,22 +31,30 @@
     items.forEach(function (item, i) {
       item.setAttribute("aria-selected", i === active ? "true" : "false");
     });
+    items[active].scrollIntoView({ block: "nearest" });
     input.setAttribute("aria-activedescendant", items[active].id);
   }
 
+  /* An option is not a link (no interactive element inside another): a click or Enter
+     goes to its data-href. */
   function option(id, html, href, kind) {
     var li = document.createElement("li");
     li.id = id;
     li.setAttribute("role", "option");
     li.setAttribute("aria-selected", "false");
     li.className = "suggestion suggestion-" + kind;
-    var a = document.createElement("a");
-    a.href = href;
-    a.tabIndex = -1;
-    a.innerHTML = html; /* escaped server-side, <mark> only */
-    li.appendChild(a);
+    li.setAttribute("data-href", href);
+    li.innerHTML = html; /* escaped server-side, <mark> only */
     return li;
   }
+
+  list.addEventListener("mousedown", function (event) {
+    event.preventDefault(); /* keep focus in the box until we navigate */
+  });
+  list.addEventListener("click", function (event) {
+    var chosen = event.target.closest("[role=option]");
+    if (chosen) window.location.href = chosen.getAttribute("data-href");
+  });
 
   function render(data) {
     list.innerHTML = "";
@@ -97,10 +105,25 @@
     else if (event.key === "Escape") { close(); }
     else if (event.key === "Enter" && active >= 0) {
       event.preventDefault();
-      window.location.href = options()[active].querySelector("a").href;
+      window.location.href = options()[active].getAttribute("data-href");
     }
   });
-  document.addEventListener("click", function (event) {
-    if (!form.contains(event.target)) close();
-  });
+  /* Focus leaving the box (Tab, a click elsewhere) closes the suggestions. */
+  input.addEventListener("blur", close);
+})();
+
+/* Filters and facets: a "Filter" disclosure on phones, always open beside the results on
+   wide screens (CSS does it with ::details-content; this covers browsers without it). */
+(function () {
+  "use strict";
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 56rem)") : null;
+  if (!wide) return;
+  function sync() {
+    if (!wide.matches) return;
+    document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
+      details.open = true;
+    });
+  }
+  sync();
+  if (wide.addEventListener) wide.addEventListener("change", sync);
 })();

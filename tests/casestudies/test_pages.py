@@ -168,7 +168,6 @@ def test_the_list_sorts_in_each_named_order(
         "sector=nope",
         "platform=unknown",
         "evidence=9",
-        "tag=%3Cscript%3Ealert(1)%3C/script%3E",
         "sort=bad",
     ],
 )
@@ -266,10 +265,10 @@ def test_the_detail_shows_each_metric_with_its_change(reader_client: Client) -> 
     assertContains(response, "+17 applications (+121.4%)")
     assertContains(response, "−£17 (−54.8%)")
     assertContains(response, "+15 points")
-    assertContains(response, "<td>—</td>", html=False)
+    assertContains(response, '<td data-label="Before">—</td>', html=False)
     # Currencies lead, other units follow; a fall in a cost is shown as an improvement.
-    assertContains(response, "<td>£31</td>", html=False)
-    assertContains(response, "<td>31 applications</td>", html=False)
+    assertContains(response, '<td data-label="Before">£31</td>', html=False)
+    assertContains(response, '<td data-label="After">31 applications</td>', html=False)
     assert response.content.decode().count("(an improvement)") == 3
 
 

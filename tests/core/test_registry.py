@@ -44,7 +44,7 @@ def test_the_trash_names_a_registered_kind_by_its_label(advocate, advocate_clien
     finding = FindingFactory(title="Posting at lunch", owner=advocate, status=Status.DRAFT)
     content_transition(item=finding, action=Action.TRASH, user=advocate)
     html = advocate_client.get(reverse("workflow:trash")).content.decode()
-    assert "<td>Finding</td>" in html and "Posting at lunch" in html
+    assert '<td data-label="Type">Finding</td>' in html and "Posting at lunch" in html
 
 
 def test_the_review_queue_names_a_registered_kind_by_its_label(
@@ -53,7 +53,7 @@ def test_the_review_queue_names_a_registered_kind_by_its_label(
     finding = FindingFactory(title="Posting at lunch", owner=advocate, status=Status.DRAFT)
     content_transition(item=finding, action=Action.SUBMIT, user=advocate)
     html = editor_client.get(reverse("workflow:review_queue")).content.decode()
-    assert "<td>Finding</td>" in html and "Posting at lunch" in html
+    assert '<td data-label="Type">Finding</td>' in html and "Posting at lunch" in html
 
 
 def test_a_registered_kind_is_created_through_the_shared_editing_flow(

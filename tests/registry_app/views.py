@@ -23,7 +23,11 @@ def finding_list(request: HttpRequest) -> HttpResponse:
 
 def finding_detail(request: HttpRequest, slug: str) -> HttpResponse:
     finding = get_viewable_or_404(Finding.objects.all(), request, slug=slug)
-    context = {"finding": finding, "comment_thread": comment_thread(finding, request.user)}
+    context = {
+        "finding": finding,
+        "can_edit": finding.can_edit(request.user),
+        "comment_thread": comment_thread(finding, request.user),
+    }
     return render(request, "registry_app/finding_detail.html", context)
 
 

@@ -1,0 +1,225 @@
+"""Every page of every role, in a real browser at a 390 px phone and a 1280 px desktop:
+the document is never wider than the screen and axe-core finds no serious or critical
+violation.
+
+The pages are not listed by hand: each role's browser follows the links it is shown,
+from the home page, its work and the admin, and checks one page per URL pattern; the
+test then asserts that every page in the URLconf was reached by some role (apart from
+the endpoints named in NOT_PAGES), so a new page is covered, or the test says it is not.
+One browser, one tab per viewport.
+"""
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+from django.utils import timezone
+
+from kb.core.models import Status
+from kb.core.registry import kinds
+from kb.workflow.models import Action
+from kb.workflow.services import content_transition
+from tests.factories import (
+    CommentFactory,
+    MetricFactory,
+    NotificationFactory,
+    SourceFactory,
+    content_factory,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+WIDTHS = (390, 1280)
+# Endpoints that are not pages a person reads: JSON, files, feeds, POST-only actions,
+# sign-in and out (pages of the anonymous visitor, checked by Django's own forms).
+NOT_PAGES = {
+    "tag_suggest",
+    "search:suggest",
+    "articles:related_options",
+    "markdown_preview",
+    "healthz",
+    "uploads:image_create",
+    "uploads:file",
+    "latest_feed",
+    "feed_reset",
+    "research:export",
+    "research:cite",
+    "notifications:open",
+    "notifications:mark_all_read",
+    "comments:post",
+    "comments:hide",
+    "comments:unhide",
+    "experiments:promote",
+    "revisions:restore",
+    "login",
+    "logout",
+    "password_change_done",
+    # Reached through the history page's form (two revisions chosen), not a link.
+    "revisions:compare",
+}
+# Links the crawler does not follow: signing out, and the admin's deletions, histories,
+# password forms and add forms (its change forms, empty; those are checked).
+ADMIN_SKIP = ("/delete/", "/history/", "/password", "/add/")
+
+
+def _skipped(path: str) -> bool:
+    if "logout" in path:
+        return True
+    return path.startswith("/admin/") and any(part in path for part in ADMIN_SKIP)
+
+
+# The admin is a desktop tool: its pages are checked at the desktop width only.
+ADMIN_WIDTHS = (1280,)
+
+
+def _named_routes(patterns=None, namespace: str = "") -> set[str]:
+    """Every named URL pattern outside the admin, as "namespace:name"."""
+    found = set()
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            found |= _named_routes(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            found.add(f"{namespace}{pattern.name}")
+    return found
+
+
+@pytest.fixture
+def site(advocate, other_advocate, editor, admin_user) -> None:
+    """One item of every kind in each state a role may see, with what hangs off them."""
+    source = SourceFactory()
+    for model, kind in kinds():
+        make = content_factory(model)
+        owner = {model.OWNER_FIELD: advocate}
+        published = make(tags=["Recruitment", "café"], **owner)
+        if hasattr(published, "metrics"):
+            MetricFactory(case_study=published)
+        if hasattr(published, "source_id"):
+            type(published).objects.filter(pk=published.pk).update(source=source)
+        if kind.commentable:
+            CommentFactory(target=published, author=other_advocate)
+            CommentFactory(target=published, author=advocate)  # theirs to edit or delete
+        make(title=f"Draft {kind.label}", status=Status.DRAFT, published_at=None, **owner)
+        returned = make(
+            title=f"Returned {kind.label}", status=Status.IN_REVIEW, published_at=None, **owner
+        )
+        content_transition(
+            item=returned, action=Action.REQUEST_CHANGES, user=editor, comment="Add a source."
+        )
+        make(title=f"Waiting {kind.label}", status=Status.IN_REVIEW, published_at=None, **owner)
+        trashed = make(title=f"Binned {kind.label}", **owner)
+        content_transition(item=trashed, action=Action.TRASH, user=advocate)
+        make(published_at=timezone.now() + timezone.timedelta(days=2), **owner)
+    for user in (advocate, editor):
+        NotificationFactory(recipient=user)
+
+
+def _signed_in_tabs(browser: "Browser", live_server, user) -> Iterator[dict[int, "Page"]]:
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(base_url=live_server.url)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    tabs = {}
+    for width in WIDTHS:
+        tabs[width] = context.new_page()
+        tabs[width].set_viewport_size({"width": width, "height": 900})
+    yield tabs
+    context.close()
+
+
+def _route(path: str) -> tuple[str, str] | None:
+    """The URL pattern a path resolves to (its name, and its route to tell admin pages
+    apart), or None outside the URLconf."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    return match.view_name, match.route
+
+
+def _problems(page: "Page") -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = [
+        f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:100]}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > page.viewport_size["width"]:
+        found.append(f"the page is {width} px wide")
+    return found
+
+
+def _crawl(tabs: dict[int, "Page"], live_server, starts: list[str], problems: dict) -> set[str]:
+    """Check one page per URL pattern reachable from ``starts``; return the patterns' names."""
+    queue, seen_routes, seen_paths = list(starts), set(), set()
+    while queue:
+        path = queue.pop(0)
+        route = _route(path)
+        if path in seen_paths or route is None or route in seen_routes or route[0] in NOT_PAGES:
+            continue
+        seen_paths.add(path)
+        links = []
+        admin = path.startswith("/admin/")
+        for width, tab in tabs.items():
+            if admin and width not in ADMIN_WIDTHS:
+                continue
+            response = tab.goto(path)
+            if response is None or response.status != 200:
+                break
+            if "text/html" not in response.headers.get("content-type", ""):
+                break
+            seen_routes.add(route)
+            if found := _problems(tab):
+                problems[f"{path} at {width} px"] = found
+            links = tab.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
+        for link in links:
+            if not link.startswith(live_server.url):
+                continue
+            target = urljoin(path, link[len(live_server.url) :]).split("#")[0]
+            if target and not _skipped(target):
+                queue.append(target)
+    return {name for name, _ in seen_routes}
+
+
+def test_every_page_of_every_role_fits_a_phone_and_a_desktop_without_axe_violations(
+    browser: "Browser", live_server, site, reader, advocate, editor, admin_user
+) -> None:
+    starts = ["/", "/my-work/", "/search/?q=recruitment", "/tags/", "/notifications/"]
+    problems: dict[str, list[str]] = {}
+    reached: set[str] = set()
+    for user, extra in (
+        (reader, []),
+        (advocate, ["/advocates/me/edit/"]),
+        (editor, ["/review/", "/trash/"]),
+        (admin_user, ["/admin/", "/admin/taggit/tag/"]),
+    ):
+        for tabs in _signed_in_tabs(browser, live_server, user):
+            reached |= _crawl(tabs, live_server, starts + extra, problems)
+    assert not problems, "\n".join(
+        f"{page}: {'; '.join(found)}" for page, found in sorted(problems.items())
+    )
+    missing = _named_routes() - reached - NOT_PAGES
+    assert missing == set(), "pages no role reached: add a link to them, or to NOT_PAGES"
