@@ -210,9 +210,10 @@ def test_suggest_costs_the_same_queries_however_many_words_complete(
     completions(reader_client)  # warm the session and content types
     with CaptureQueriesContext(connection) as queries:
         assert len(completions(reader_client)) == words
-    # Session, user, index version, the candidate words, a sample of each one's matches,
-    # then the search: the matches, their scores, the highlighted titles.
-    assert len(queries) == 8
+    # Session, user, index version, the candidate words, their synonyms and those of the
+    # rest of the query, a sample of each one's matches, then the search: the matches,
+    # their scores, the highlighted titles.
+    assert len(queries) == 9
 
 
 def test_the_upgrade_recounts_the_words_and_drops_those_no_entry_holds() -> None:

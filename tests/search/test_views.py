@@ -81,11 +81,11 @@ def test_a_results_page_costs_the_same_queries_whatever_its_size(
     settings.KB_PAGE_SIZE = page_size
     reader_client.get(URL, {"q": "newsletter"})  # warm the session and content types
     # Session, user, permissions (2), profile and unread notifications for the header; for
-    # the results the index version, the matching ids, then either their tiers and scores
-    # in one statement (few hits) or the scores of those with the word in the title (many:
-    # one statement through PostgreSQL's title index, two on SQLite), and the highlighted
-    # page rows.
-    queries = 10 if few_hits or connection.vendor == "postgresql" else 11
+    # the results the index version, the synonyms of the query's words, the matching ids,
+    # then either their tiers and scores in one statement (few hits) or the scores of those
+    # with the word in the title (many: one statement through PostgreSQL's title index,
+    # two on SQLite), and the highlighted page rows.
+    queries = 11 if few_hits or connection.vendor == "postgresql" else 12
     with django_assert_num_queries(queries):
         response = reader_client.get(URL, {"q": "newsletter"})
     assert len(response.context["results"].hits) == page_size

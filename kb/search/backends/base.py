@@ -12,7 +12,7 @@ from html import escape
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from kb.core.search import Facet
-from kb.search.bitsets import ids_of
+from kb.search.bitsets import bits_from_words, ids_of
 from kb.search.models import IndexEntry, IndexFacet, SearchWord
 from kb.search.query import Clause, Query
 
@@ -97,19 +97,6 @@ class SearchBackend:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def _ids_of_each(self, sql: str, params: list[str]) -> list[list[int]]:
-        """The ids ``sql`` (a SELECT of ids, one parameter) selects for each parameter, in
-        one statement."""
-        if not params:
-            return []
-        union = " UNION ALL ".join(
-            f"SELECT {part}, found.* FROM ({sql}) found" for part in range(len(params))
-        )
-        ids: list[list[int]] = [[] for _ in params]
-        for part, pk in self._rows(union, params):
-            ids[part].append(pk)
-        return ids
-
     # --- full text --------------------------------------------------------------------
     # Whether a body-only match gets a score of its own; if not, all score alike.
     scores_body = True
@@ -119,11 +106,40 @@ class SearchBackend:
         negative ones. Needs a positive clause."""
         raise NotImplementedError
 
-    def word_samples(self, words: list[str], size: int) -> list[list[int]]:
-        """Up to ``size`` ids of the entries a search for each of ``words`` alone finds, in
-        one statement: enough to tell, nearly always, whether a word may be offered to
-        someone (see service.visible_words). All of them when there are fewer."""
+    # The aggregate that ORs the bits of a group of ids (column ``id``) into one 64-bit word.
+    bit_word = ""
+
+    def matching_sql(self, query: Query) -> tuple[str, list]:
+        """A SELECT of the ids, as column ``id``, of the entries matching ``query``, with its
+        parameters: what match() runs, for composing several matches into one statement."""
         raise NotImplementedError
+
+    def match_each(self, queries: list[Query]) -> list[int]:
+        """match() of each of ``queries``, in one statement: at most one row per 64 entries
+        for each, however broad (see kb.search.bitsets)."""
+        parts, params = [], []
+        for number, query in enumerate(queries):
+            sql, query_params = self.matching_sql(query)
+            parts.append(f"SELECT {number}, id >> 6, {self.bit_word} FROM ({sql}) found GROUP BY 2")
+            params += query_params
+        rows: list[list[tuple[int, int]]] = [[] for _ in queries]
+        for number, word, bits in self._rows(" UNION ALL ".join(parts), params) if parts else []:
+            rows[number].append((word, bits))
+        return [bits_from_words(found) for found in rows]
+
+    def query_samples(self, queries: list[Query], size: int) -> list[list[int]]:
+        """Up to ``size`` ids of the entries each of ``queries`` finds, in one statement:
+        enough to tell, nearly always, whether a query finds something someone may see
+        (see service.visible_words). All of them when there are fewer."""
+        parts, params = [], []
+        for number, query in enumerate(queries):
+            sql, query_params = self.matching_sql(query)
+            parts.append(f"SELECT {number}, found.id FROM ({sql} LIMIT {int(size)}) found")
+            params += query_params
+        ids: list[list[int]] = [[] for _ in queries]
+        for number, pk in self._rows(" UNION ALL ".join(parts), params) if parts else []:
+            ids[number].append(pk)
+        return ids
 
     def field_matches(self, query: Query, fields: str) -> int:
         """The bit set of the entries with any positive term of ``query`` in these FIELDS."""

@@ -233,14 +233,16 @@ class PostgresBackend(SearchBackend):
         )
         return bits_from_words(self._rows(words, params))
 
+    bit_word = "bit_or(1::bigint << (id & 63)::int)"
+
     def match(self, query: Query) -> int:
         sql = f"SELECT entry_id FROM {VECTORS}, {QUERY} WHERE document @@ q"
         return self._bits(sql, [websearch_text(query)])
 
-    def word_samples(self, words: list[str], size: int) -> list[list[int]]:
-        # GIN gives a bitmap of every match, but the heap is visited only for ``size`` rows.
-        sql = f"SELECT entry_id FROM {VECTORS}, {QUERY} WHERE document @@ q LIMIT {int(size)}"
-        return self._ids_of_each(sql, [_websearch_term(Term((word,))) for word in words])
+    def matching_sql(self, query: Query) -> tuple[str, list]:
+        # A sample's LIMIT stops the heap visits, though GIN gives a bitmap of every match.
+        sql = f"SELECT entry_id AS id FROM {VECTORS}, {QUERY} WHERE document @@ q"
+        return sql, [websearch_text(query)]
 
     def field_matches(self, query: Query, fields: str) -> int:
         sql = f"SELECT entry_id FROM {VECTORS}, {QUERY} WHERE {FIELD_VECTOR[fields]} @@ q"

@@ -171,9 +171,11 @@ class SQLiteBackend(SearchBackend):
     def match(self, query: Query) -> int:
         return self._bits(match_expression(query))
 
-    def word_samples(self, words: list[str], size: int) -> list[list[int]]:
-        sql = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s LIMIT {int(size)}"
-        return self._ids_of_each(sql, [_fts_term(Term((word,))) for word in words])
+    # The ids' bits are distinct, so their sum is their OR and never overflows.
+    bit_word = "sum(1 << (id & 63))"
+
+    def matching_sql(self, query: Query) -> tuple[str, list]:
+        return f"SELECT rowid AS id FROM {FTS} WHERE {FTS} MATCH %s", [match_expression(query)]
 
     def field_matches(self, query: Query, fields: str) -> int:
         return self._bits(self._in_fields(query, fields))
