@@ -7,7 +7,7 @@ The permissions are this migration's own data (kb.accounts.roles covers content 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-EDITOR_PERMS = [f"{action}_synonym" for action in ("add", "change", "delete", "view")]
+ROLE_PERMS = {"Editor": [f"search.{action}_synonym" for action in ("add", "change", "delete", "view")]}
 
 
 def grant(apps, schema_editor):
@@ -17,17 +17,19 @@ def grant(apps, schema_editor):
     app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    editor, _ = Group.objects.get_or_create(name="Editor")
-    editor.permissions.add(
-        *Permission.objects.filter(content_type__app_label="search", codename__in=EDITOR_PERMS)
-    )
+    for role, perms in ROLE_PERMS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        codenames = [perm.partition(".")[2] for perm in perms]
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="search", codename__in=codenames)
+        )
 
 
 def revoke(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
-    for group in apps.get_model("auth", "Group").objects.filter(name="Editor"):
+    for group in apps.get_model("auth", "Group").objects.filter(name__in=ROLE_PERMS):
         group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="search", codename__in=EDITOR_PERMS)
+            *Permission.objects.filter(content_type__app_label="search", codename__endswith="_synonym")
         )
 
 
