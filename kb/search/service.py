@@ -6,7 +6,10 @@ facet in memory (kb.search.snapshot), scores only the hits that can reach the pa
 statement for a few hundred hits; for more, the hits with a query word in their title,
 then in their headings, then the best of the body matches: two to five statements), and
 highlights only the page's rows (one query). Only when nothing matched does it try a
-typo-corrected query. The number of SQL statements does not depend on the page size.
+typo-corrected query. The query is made forgiving first (kb.search.forgiving: common
+words left out, synonyms added, one statement), and when fewer than a page match, the
+entries with most of the words follow. The number of SQL statements does not depend on
+the page size.
 
 Whatever a search offers — hits, facet counts, completions, "did you mean" — comes from
 the entries the searcher may see (visible_entries): a word is offered only if searching
