@@ -26,6 +26,7 @@ from tests.factories import (
 
 # The source register's roles are that migration's own table (reference data, not a kind).
 SOURCE_ROLES = importlib.import_module("kb.sources.migrations.0003_source_roles")
+SYNONYM_ROLES = importlib.import_module("kb.search.migrations.0006_query_synonyms")
 
 User = get_user_model()
 PASSWORD = "secret-pass-123"  # what UserFactory sets
@@ -195,7 +196,8 @@ def test_each_role_group_holds_exactly_the_permissions_in_roles_py_and_on_every_
     }
     on_kinds = {perm for model, kind in kinds() for perm in kind_role_perms(model, kind)[role]}
     on_sources = set(SOURCE_ROLES.ROLE_PERMS[role])
-    assert granted == set(ROLE_PERMS[role]) | on_kinds | on_sources
+    on_synonyms = set(SYNONYM_ROLES.ROLE_PERMS.get(role, []))
+    assert granted == set(ROLE_PERMS[role]) | on_kinds | on_sources | on_synonyms
 
 
 def test_a_reader_may_not_add_or_publish_anything(reader) -> None:
