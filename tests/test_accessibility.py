@@ -143,3 +143,13 @@ def test_a_form_with_errors_has_no_accessibility_violations_and_keeps_the_text(
     assert "already in the KB" in page.content()
     assert page.input_value("#id_title") == "My typed title"
     assert _problems(page) == []
+
+
+def test_a_results_page_with_some_of_the_words_labels_them_in_text_accessibly(
+    page: "Page", content: dict[str, str]
+) -> None:
+    page.goto(reverse("search:results") + "?q=how+posting+language+zanzibar")
+    assert page.get_by_role("heading", name="Results with some of your words").is_visible()
+    assert page.locator(".hit-missing").first.inner_text() == "Missing: zanzibar"
+    assert "Common words left out: how" in page.inner_text(".search-results")
+    assert _problems(page) == []

@@ -12,6 +12,7 @@ from taggit.models import Tag
 from kb.core.models import Status
 from kb.core.registry import kinds
 from kb.revisions.services import revision_record
+from kb.search.models import Synonym
 from kb.uploads.models import Image
 from kb.workflow.models import Action, Transition
 from kb.workflow.services import content_transition
@@ -68,6 +69,7 @@ def one_of_each(admin_user) -> dict[str, Model]:
         "casestudies.CaseStudy": case_study,
         "research.ResearchLink": ResearchLinkFactory(tags=["video"]),
         "sources.Source": SourceFactory(name="Office for National Statistics", domain="ons.gov.uk"),
+        "search.Synonym": Synonym.objects.create(term="B2B", synonym="business-to-business"),
         "articles.Article": article,
         "registry_app.Finding": FindingFactory(tags=["video"]),
         "comments.Comment": CommentFactory(target=article, body="Useful, thanks"),

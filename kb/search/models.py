@@ -9,8 +9,11 @@ the full-text index follows.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from kb.search.query import STOP_WORDS, words_of_text
 
 
 class IndexEntry(models.Model):
@@ -137,3 +140,67 @@ class IndexChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq}: {self.entry_id}"
+
+
+class Synonym(models.Model):
+    """Two ways of saying the same thing, which a search for either finds both of
+    (kb.search.forgiving expands the query; the index is not touched).
+
+    Each side is stored as the search box reads it — lower case, words of letters and
+    digits separated by single spaces (see Synonym.normalise) — and the pair in order,
+    so "Hiring ↔ recruitment" and "recruitment ↔ hiring" are one pair to the database.
+    """
+
+    MAX_CHARS = 60
+    MAX_WORDS = 4
+
+    term = models.CharField(max_length=MAX_CHARS, help_text="A word or phrase, e.g. B2B.")
+    synonym = models.CharField(
+        max_length=MAX_CHARS, help_text="What it also means, e.g. business-to-business."
+    )
+
+    class Meta:
+        ordering = ["term", "synonym"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "synonym"],
+                name="search_synonym_unique_pair",
+                violation_error_message="These two are already synonyms.",
+            ),
+            # Also forbids a word being its own synonym, and either side being empty.
+            models.CheckConstraint(
+                condition=models.Q(term__lt=models.F("synonym")) & ~models.Q(term=""),
+                name="search_synonym_ordered_pair",
+            ),
+        ]
+        indexes = [models.Index(fields=["synonym"], name="search_synonym_other_side")]
+
+    def __str__(self) -> str:
+        return f"{self.term} ↔ {self.synonym}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Rows made in code are read exactly as the admin's: normalised, the pair in order.
+        self.term, self.synonym = sorted((self.normalise(self.term), self.normalise(self.synonym)))
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def normalise(cls, text: str) -> str:
+        """A side as the search box reads it: "Business-to-Business" → "business to business"."""
+        return " ".join(words_of_text(text or ""))
+
+    def clean(self) -> None:
+        errors = {}
+        for name in ("term", "synonym"):
+            words = self.normalise(getattr(self, name)).split()
+            if not words:
+                errors[name] = "Give a word or phrase with at least one letter or digit."
+            elif len(words) > self.MAX_WORDS:
+                errors[name] = f"Use at most {self.MAX_WORDS} words."
+            elif all(word in STOP_WORDS for word in words):
+                errors[name] = "Searches leave out common words such as this; use another."
+            setattr(self, name, " ".join(words))
+        if not errors and self.term == self.synonym:
+            errors["synonym"] = "A word is already its own synonym; give a different one."
+        if errors:
+            raise ValidationError(errors)
+        self.term, self.synonym = sorted((self.term, self.synonym))

@@ -7,8 +7,10 @@ every facet in memory, scores only the hits that can reach the page (one stateme
 few hundred hits; for more, the hits with a query word in their title, then in their
 headings, then the best of the body matches: two to five statements), orders the ties by
 evidence and date (one query), and highlights only the page's rows (one query). Only when
-nothing matched does it try a typo-corrected query. The number of SQL statements does not
-depend on the page size.
+nothing matched does it try a typo-corrected query. The query is made forgiving first
+(kb.search.forgiving: common words left out, synonyms added, one statement), and when
+fewer than a page match, the entries with most of the words follow. The number of SQL
+statements does not depend on the page size.
 
 The facets are those the searchable models declare (kb.core.search.FacetField).
 
@@ -31,9 +33,10 @@ from pyroaring import BitMap
 
 from kb.core.permissions import AnyUser, can_publish
 from kb.core.search import TYPE, FacetField, model_field
+from kb.search import forgiving
 from kb.search import snapshot as snapshots
 from kb.search.backends import get_backend
-from kb.search.backends.base import SearchBackend
+from kb.search.backends.base import SearchBackend, any_word
 from kb.search.index import searchable_models
 from kb.search.models import IndexEntry
 from kb.search.query import Clause, Query, Term, parse
@@ -71,6 +74,7 @@ class Hit:
     snippet_html: str
     is_draft: bool
     evidence_level: int | None = None
+    missing: list[str] = field(default_factory=list)  # words it lacks (a partial match)
 
 
 @dataclass
@@ -81,6 +85,18 @@ class SearchResults:
     page: Page
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
     corrected_text: str = ""  # shown as "Showing results for …" when the query was corrected
+    # Entries with most but not all of the words, listed after the ``total`` full matches.
+    partial_total: int = 0
+    ignored_words: list[str] = field(default_factory=list)  # common words left out
+
+    @property
+    def full_hits(self) -> list[Hit]:
+        return [hit for hit in self.hits if not hit.missing]
+
+    @property
+    def partial_hits(self) -> list[Hit]:
+        """The page's entries with some of the words, which always follow the full ones."""
+        return [hit for hit in self.hits if hit.missing]
 
     def all_facet_values(self) -> list[FacetCount]:
         return [value for values in self.facets.values() for value in values]
@@ -205,21 +221,26 @@ def visible_entries(sets: snapshots.Sets, user: AnyUser) -> BitMap:
 
 def visible_words(backend: SearchBackend, words: list[str], visible: BitMap) -> dict[str, bool]:
     """Whether a search for each of ``words`` alone finds an entry in ``visible``; words
-    that find nothing at all (gone from the index, or ignored by the backend, such as
-    PostgreSQL's stop words) are left out.
+    that find nothing at all (gone from the index, or ignored by the backend) are left
+    out."""
+    queries = [Query([Clause([Term((word,))])]) for word in words]
+    found = findable(backend, queries, visible)
+    return {word: seen for word, seen in zip(words, found, strict=True) if seen is not None}
 
-    A sample of each word's matches decides in one statement: a word in any published
-    entry nearly always has one among its first few. Only a word whose whole sample is
+
+def findable(backend: SearchBackend, queries: list[Query], visible: BitMap) -> list[bool | None]:
+    """Whether each of ``queries`` finds an entry in ``visible``; None if it finds none.
+
+    A sample of each query's matches decides in one statement: a word in any published
+    entry nearly always has one among its first few. Only a query whose whole sample is
     hidden from the user, and that has more matches, is matched in full.
     """
-    found = {}
-    for word, sample in zip(words, backend.word_samples(words, WORD_SAMPLE), strict=True):
-        if not sample:
-            continue
-        seen = any(pk in visible for pk in sample)
-        if not seen and len(sample) == WORD_SAMPLE:
-            seen = backend.match(Query([Clause([Term((word,))])])).intersect(visible)
-        found[word] = seen
+    found: list[bool | None] = []
+    for query, sample in zip(queries, backend.query_samples(queries, WORD_SAMPLE), strict=True):
+        seen = any(pk in visible for pk in sample) if sample else None
+        if seen is False and len(sample) == WORD_SAMPLE:
+            seen = backend.match(query).intersect(visible)
+        found.append(seen)
     return found
 
 
@@ -400,42 +421,89 @@ def _search(
     sort: str = "relevance",
     page: int | str | None = 1,
     per_page: int = 20,
+    partial: bool = True,
+    synonyms: list[tuple[str, str]] | None = None,
 ) -> SearchResults:
+    """Search for ``query`` (parsed from ``text``); with ``partial``, entries matching
+    most of its words follow when all of them find fewer than a page. ``synonyms``, the
+    pairs that may expand the query, are read unless given."""
     backend = get_backend()
     filters = {k: str(v) for k, v in (filters or {}).items() if k in facet_fields() and v}
     options = {"visible": visible, "filters": filters}
+    ignored = query.stop_words()
+    only_common_words = bool(query.positive) and not query.without_stop_words().positive
+    query = query.without_stop_words()
+    if synonyms is None:
+        synonyms = forgiving.synonym_pairs(query)
+    expanded = forgiving.expand(query, synonyms)
 
-    hits, matches = _matching(backend, sets, query, **options)
+    if only_common_words:
+        hits, matches = BitMap(), 0  # not everything, as a query with no words to find would be
+    else:
+        hits, matches = _matching(backend, sets, expanded, **options)
     corrected_text = ""
     if not hits and query.positive:
         replacements = corrections(backend, query, visible)
         if replacements:
             corrected = query.replace_words(replacements)
-            retry, retry_matches = _matching(backend, sets, corrected, **options)
+            corrected_expanded = forgiving.expand(corrected, forgiving.synonym_pairs(corrected))
+            retry, retry_matches = _matching(backend, sets, corrected_expanded, **options)
             if retry:
-                query, hits, matches = corrected, retry, retry_matches
+                query, expanded, hits, matches = corrected, corrected_expanded, retry, retry_matches
                 corrected_text = corrected.text()
 
     total = len(hits)
-    page_obj = Paginator(range(total), per_page).get_page(page)
+    partials = None
+    if partial and total < per_page:
+        wanted = sets.filter(filters)
+        partials = forgiving.partial_matches(
+            backend,
+            expanded,
+            [Query([clause]).text() for clause in query.positive],
+            allowed=visible if wanted is None else visible & wanted,
+        )
+    partial_total = partials.total if partials else 0
+    page_obj = Paginator(range(total + partial_total), per_page).get_page(page)
     offset = (page_obj.number - 1) * per_page
     if not total:
         ids = []
     elif sort != "newest" and query.positive:
-        ids = _best(backend, query, hits, matches, offset + per_page)[offset:]
+        ids = _best(backend, expanded, hits, matches, offset + per_page)[offset:]
     else:
         ids = _newest(hits, len(sets.all), offset + per_page)[offset:]
+    missing: dict[int, list[str]] = {}
+    if partials:
+        some_words = any_word(expanded)
+
+        def rank(found: BitMap, count: int) -> list[int]:
+            if sort == "newest":
+                return _newest(found, len(sets.all), count)
+            return _best(backend, some_words, found, partials.any_count, count)
+
+        shown = partials.first(offset + per_page - total, rank)[max(0, offset - total) :]
+        missing = {pk: partials.missing(pk) for pk in shown}
+        ids += shown
+        if shown:
+            expanded = some_words  # highlights in full and partial matches alike
     return SearchResults(
         text=text,
-        hits=_hits(backend, sets, query, ids),
+        hits=_hits(backend, sets, expanded, ids, missing),
         total=total,
         page=page_obj,
-        facets=_facet_counts(sets, hits),
+        facets=_facet_counts(sets, hits | partials.ids if partials else hits),
         corrected_text=corrected_text,
+        partial_total=partial_total,
+        ignored_words=ignored,
     )
 
 
-def _hits(backend: SearchBackend, sets: snapshots.Sets, query: Query, ids: list[int]) -> list[Hit]:
+def _hits(
+    backend: SearchBackend,
+    sets: snapshots.Sets,
+    query: Query,
+    ids: list[int],
+    missing: dict[int, list[str]],
+) -> list[Hit]:
     labels = dict(type_labels())
     found = backend.highlight(query, ids)
     return [
@@ -450,31 +518,41 @@ def _hits(backend: SearchBackend, sets: snapshots.Sets, query: Query, ids: list[
             # Only the searcher's own unpublished or scheduled items are not public.
             is_draft=pk not in sets.public,
             evidence_level=found[pk].evidence_level,
+            missing=missing.get(pk, []),
         )
         for pk in ids
         if pk in found
     ]
 
 
-def _completions(backend: SearchBackend, prefix: str, visible: BitMap) -> list[str]:
-    """Up to COMPLETIONS indexed words starting with ``prefix`` that an entry the user may
-    see contains, most common first.
+def _completions(
+    backend: SearchBackend, prefix: str, visible: BitMap, rest: Query
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Up to COMPLETIONS indexed words starting with ``prefix`` with which ``rest``, what
+    was typed before it, finds an entry the user may see; most common first.
 
-    The word list is everyone's, so each candidate is checked against what the user may
-    see. The most common words are nearly always in published entries, so the first
-    COMPLETIONS candidates usually are all that is checked; more are read only when some
-    are hidden.
+    The word list is everyone's, and a word may be only in entries the rest of the query
+    (or an excluded word) rules out, so each candidate is checked with the rest of the
+    query, synonyms and all, against what the user may see. Common words are nearly
+    always found, so the first COMPLETIONS candidates usually are all that is checked;
+    more are read only when some are not. Returns the completions and the synonym pairs
+    read for them and the rest, which the search for the completed query reuses.
     """
     found: list[str] = []
+    pairs: list[tuple[str, str]] = []
     offset, batch = 0, COMPLETIONS
     while len(found) < COMPLETIONS and offset < MAX_COMPLETION_CANDIDATES:
         words = backend.completions(prefix, limit=batch, offset=offset)
-        seen = visible_words(backend, words, visible)
-        found += [word for word in words if seen.get(word)][: COMPLETIONS - len(found)]
+        candidates = forgiving.completion_candidates(words)
+        queries, batch_pairs = forgiving.completed_queries(rest, candidates)
+        pairs += batch_pairs
+        seen = findable(backend, queries, visible) if candidates else []
+        found += [word for word, ok in zip(candidates, seen, strict=True) if ok]
+        found = found[:COMPLETIONS]
         if len(words) < batch:
             break
         offset, batch = offset + batch, 2 * batch
-    return found
+    return found, list(dict.fromkeys(pairs))
 
 
 def suggest(text: str, *, user: AnyUser, limit: int = 6) -> dict:
@@ -485,17 +563,23 @@ def suggest(text: str, *, user: AnyUser, limit: int = 6) -> dict:
     visible = visible_entries(sets, user)
     query = parse(text)
     completions: list[str] = []
+    synonyms = None
     last_clause = query.clauses[-1] if query.clauses else None
     if last_clause and not last_clause.negated and not text[-1:].isspace():
         last = last_clause.alternatives[-1]
         if not last.is_phrase:
-            completions = _completions(backend, last.words[-1], visible)
+            rest = Query(query.clauses[:-1])
+            completions, synonyms = _completions(backend, last.words[-1], visible, rest)
     if completions:
         alternatives = [Term((word,)) for word in completions]
         query = Query([*query.clauses[:-1], Clause(alternatives)])
     results = None
     if query.positive:
-        results = _search(query.text(), query, sets, visible, per_page=limit)
+        # The synonyms read for the completions cover the completed query too.
+        reuse = synonyms if completions else None
+        results = _search(
+            query.text(), query, sets, visible, per_page=limit, partial=False, synonyms=reuse
+        )
     return {
         "query": text,
         "completions": completions,

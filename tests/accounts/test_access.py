@@ -29,6 +29,7 @@ SOURCE_ROLES = importlib.import_module("kb.sources.migrations.0003_source_roles"
 ADOPTION_ROLES = importlib.import_module("kb.departments.migrations.0002_stages_and_roles")
 QUESTION_ROLES = importlib.import_module("kb.questions.migrations.0002_editors_moderate_questions")
 COLLECTION_ROLES = importlib.import_module("kb.collections.migrations.0002_audiences_and_roles")
+SYNONYM_ROLES = importlib.import_module("kb.search.migrations.0007_query_synonyms")
 
 User = get_user_model()
 PASSWORD = "secret-pass-123"  # what UserFactory sets
@@ -201,8 +202,15 @@ def test_each_role_group_holds_exactly_the_permissions_in_roles_py_and_on_every_
     on_adoption = {f"departments.{perm}" for perm in ADOPTION_ROLES.ROLE_PERMS[role]}
     on_questions = {f"questions.{perm}" for perm in QUESTION_ROLES.EDITOR_PERMS if role == EDITOR}
     on_collections = {f"collections.{name}" for name in COLLECTION_ROLES.ROLE_PERMS[role]}
+    on_synonyms = set(SYNONYM_ROLES.ROLE_PERMS.get(role, []))
     assert granted == (
-        set(ROLE_PERMS[role]) | on_kinds | on_sources | on_adoption | on_questions | on_collections
+        set(ROLE_PERMS[role])
+        | on_kinds
+        | on_sources
+        | on_adoption
+        | on_questions
+        | on_collections
+        | on_synonyms
     )
 
 

@@ -18,7 +18,7 @@ from kb.home.views import evidence_summary
 from kb.research.models import ResearchLink
 from kb.research.urls_normalize import normalize_url
 from kb.search import service
-from kb.search.models import IndexEntry
+from kb.search.models import IndexEntry, Synonym
 from kb.sources.models import Rating, Source
 from kb.workflow.models import Transition
 
@@ -61,7 +61,7 @@ def test_the_demo_shows_the_workflow_and_a_conversation(demo):
 
 
 def test_every_object_passes_model_validation_and_urls_are_normalised(demo):
-    for model in (CaseStudy, ResearchLink, Article, AdvocateProfile, Metric):
+    for model in (CaseStudy, ResearchLink, Article, AdvocateProfile, Metric, Synonym):
         for obj in model.objects.all():
             obj.full_clean()
     for link in ResearchLink.objects.all():
@@ -91,6 +91,13 @@ def test_the_demo_is_searchable_straight_away(demo):
     reader = authenticate(username="reader", password="reader-demo")
     assert IndexEntry.objects.count() > 50
     assert service.search("recruitment", user=reader).total > 0
+
+
+def test_the_demo_has_synonyms_that_widen_a_search(demo):
+    reader = authenticate(username="reader", password="reader-demo")
+    hiring = service.search("hiring", user=reader).total
+    assert 0 < hiring <= service.search("recruitment", user=reader).total
+    assert hiring > service.search('"hiring"', user=reader).total
 
 
 def test_loading_again_keeps_what_people_changed(demo):

@@ -211,9 +211,10 @@ def test_suggest_costs_the_same_queries_however_many_words_complete(
     with CaptureQueriesContext(connection) as queries:
         assert len(completions(reader_client)) == words
     # Session, user, the newest index change, the user's own entries, the candidate words,
-    # a sample of each one's matches, then the search: the matches, their scores, the
-    # evidence and dates of the best, the highlighted titles.
-    assert len(queries) == 10
+    # their synonyms and those of the rest of the query, a sample of each one's matches,
+    # then the search: the matches, their scores, the evidence and dates of the best, the
+    # highlighted titles.
+    assert len(queries) == 11
 
 
 def test_the_upgrade_recounts_the_words_and_drops_those_no_entry_holds() -> None:
@@ -236,3 +237,30 @@ def test_a_word_found_only_past_a_sample_of_hidden_entries_is_still_offered(
     assert completions(reader_client) == []
     ArticleFactory(title="Quarrington office opening hours")
     assert completions(reader_client) == ["quarrington"]
+
+
+def test_it_offers_no_completion_the_rest_of_the_query_would_find_nothing_with(
+    reader_client: Client,
+) -> None:
+    ArticleFactory(title="Zeppelin marketing", summary="", body="")
+    ArticleFactory(title="Zebra outreach", summary="", body="")
+    data = reader_client.get(reverse("search:suggest"), {"q": "outreach ze"}).json()
+    assert data["completions"] == ["zebra"]
+    assert [hit["title"] for hit in data["results"]] == ["<mark>Zebra</mark> <mark>outreach</mark>"]
+
+
+def test_it_offers_no_completion_found_only_with_an_excluded_word(reader_client: Client) -> None:
+    ArticleFactory(title="Zeppelin marketing on TikTok", summary="", body="")
+    ArticleFactory(title="Zebra marketing", summary="", body="")
+    assert completions(reader_client, "-tiktok ze") == ["zebra"]
+    assert completions(reader_client, "marketing -tiktok ze") == ["zebra"]
+    assert set(completions(reader_client, "marketing ze")) == {"zebra", "zeppelin"}
+
+
+def test_it_offers_no_completion_found_with_the_rest_only_in_a_hidden_item(
+    advocate: User, reader_client: Client, advocate_client: Client
+) -> None:
+    ArticleFactory(title="Quarrington outreach", author=advocate, status=Status.DRAFT)
+    ArticleFactory(title="Quarrington office", summary="", body="")
+    assert completions(reader_client, "outreach quarr") == []
+    assert completions(advocate_client, "outreach quarr") == ["quarrington"]

@@ -80,10 +80,11 @@ def test_a_results_page_costs_the_same_queries_whatever_its_size(
     settings.KB_PAGE_SIZE = page_size
     reader_client.get(URL, {"q": "newsletter"})  # warm the session and content types
     # Session, user, permissions (2), profile and unread notifications for the header; for
-    # the results the newest index change, the searcher's own entries, the matching ids,
-    # then either their tiers and scores (few hits) or the scores of those with the word
-    # in the title (many), the evidence and dates of the best, and the highlighted rows.
-    with django_assert_num_queries(12):
+    # the results the newest index change, the searcher's own entries, the synonyms of the
+    # query's words, the matching ids, then either their tiers and scores (few hits) or the
+    # scores of those with the word in the title (many), the evidence and dates of the best,
+    # and the highlighted rows.
+    with django_assert_num_queries(13):
         response = reader_client.get(URL, {"q": "newsletter"})
     assert len(response.context["results"].hits) == page_size
 

@@ -148,19 +148,6 @@ class SearchBackend:
         (text,) = self._rows(f"SELECT {self.id_list('found.id')} FROM ({sql}) found", params)[0]
         return ids_in(text)
 
-    def _ids_of_each(self, sql: str, params: list[str]) -> list[list[int]]:
-        """The ids ``sql`` (a SELECT of ids, one parameter) selects for each parameter, in
-        one statement."""
-        if not params:
-            return []
-        union = " UNION ALL ".join(
-            f"SELECT {part}, found.* FROM ({sql}) found" for part in range(len(params))
-        )
-        ids: list[list[int]] = [[] for _ in params]
-        for part, pk in self._rows(union, params):
-            ids[part].append(pk)
-        return ids
-
     # --- full text --------------------------------------------------------------------
     # Scores rate the whole document, its title, keywords, summary and body weighted in
     # that order, on every backend.
@@ -170,11 +157,37 @@ class SearchBackend:
         negative ones. Needs a positive clause."""
         raise NotImplementedError
 
-    def word_samples(self, words: list[str], size: int) -> list[list[int]]:
-        """Up to ``size`` ids of the entries a search for each of ``words`` alone finds, in
-        one statement: enough to tell, nearly always, whether a word may be offered to
-        someone (see service.visible_words). All of them when there are fewer."""
+    def matching_sql(self, query: Query) -> tuple[str, list]:
+        """A SELECT of the ids, as column ``id``, of the entries matching ``query``, with its
+        parameters: what match() runs, for composing several matches into one statement."""
         raise NotImplementedError
+
+    def match_each(self, queries: list[Query]) -> list[BitMap]:
+        """match() of each of ``queries``, in one statement: one row for each, however
+        broad (each set as one text of ids, see id_list())."""
+        parts, params = [], []
+        for number, query in enumerate(queries):
+            sql, query_params = self.matching_sql(query)
+            parts.append(f"SELECT {number}, {self.id_list('found.id')} FROM ({sql}) found")
+            params += query_params
+        found = [BitMap() for _ in queries]
+        for number, text in self._rows(" UNION ALL ".join(parts), params) if parts else []:
+            found[number] = ids_in(text)
+        return found
+
+    def query_samples(self, queries: list[Query], size: int) -> list[list[int]]:
+        """Up to ``size`` ids of the entries each of ``queries`` finds, in one statement:
+        enough to tell, nearly always, whether a query finds something someone may see
+        (see service.findable). All of them when there are fewer."""
+        parts, params = [], []
+        for number, query in enumerate(queries):
+            sql, query_params = self.matching_sql(query)
+            parts.append(f"SELECT {number}, found.id FROM ({sql} LIMIT {int(size)}) found")
+            params += query_params
+        ids: list[list[int]] = [[] for _ in queries]
+        for number, pk in self._rows(" UNION ALL ".join(parts), params) if parts else []:
+            ids[number].append(pk)
+        return ids
 
     def field_matches(self, query: Query, fields: str) -> BitMap:
         """The set of the entries with any positive term of ``query`` in these FIELDS."""

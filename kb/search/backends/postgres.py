@@ -12,7 +12,7 @@ vector instead of parsing the text again.
 The title and head vectors tell which hits carry a query word in their title or head
 (service._best's tiers) without reading any text. Ranking is ts_rank_cd over the whole
 document's vector, the body weighted lowest, as bm25 ranks on SQLite.
-websearch_to_tsquery reads the query (already reduced to safe words), ts_headline
+to_tsquery reads the query (already reduced to safe words), ts_headline
 highlights only the page's rows, and pg_trgm similarity over the word list suggests
 corrections for typos.
 """
@@ -38,7 +38,7 @@ VECTORS = "search_vector"
 RANK_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"  # D, C, B, A
 SNIPPET_SOURCE_CHARS = 4000
 HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}"
-QUERY = f"websearch_to_tsquery('{CONFIG}', %s) q"
+QUERY = f"to_tsquery('{CONFIG}', %s) q"
 SCORE = f"ts_rank_cd('{RANK_WEIGHTS}', document, q)"
 FIELD_VECTOR = {"title": "title", "head": "head"}
 TEXT_COMPRESSION = ", ".join(
@@ -73,20 +73,21 @@ def vectors_sql(source: str) -> str:
     """
 
 
-def _websearch_term(term: Term) -> str:
-    # Quoted even for one word, so words such as "or" are never read as operators.
-    return '"' + " ".join(term.words) + '"'
+def _tsquery_term(term: Term) -> str:
+    # Words are letters and digits only (see query.py), so none is read as an operator.
+    return "(" + " <-> ".join(term.words) + ")"
 
 
-def websearch_text(query: Query) -> str:
-    """websearch_to_tsquery syntax: clauses ANDed, alternatives OR-ed, exclusions with -."""
+def tsquery_text(query: Query) -> str:
+    """to_tsquery syntax: clauses ANDed, alternatives ORed, exclusions with !, each clause
+    in parentheses. Not websearch_to_tsquery: it has no parentheses and binds AND tighter
+    than OR, so "a OR b c" meant a | (b & c), and a word ORed with its synonyms matched
+    without the rest of the query."""
     parts = []
     for clause in query.clauses:
-        if clause.negated:
-            parts += [f"-{_websearch_term(term)}" for term in clause.alternatives]
-        else:
-            parts.append(" or ".join(_websearch_term(term) for term in clause.alternatives))
-    return " ".join(parts)
+        alternatives = " | ".join(_tsquery_term(term) for term in clause.alternatives)
+        parts.append(f"{'!' if clause.negated else ''}({alternatives})")
+    return " & ".join(parts)
 
 
 class PostgresBackend(SearchBackend):
@@ -231,17 +232,16 @@ class PostgresBackend(SearchBackend):
         return f"string_agg(lpad(to_hex({column}), 8, '0'), '')"
 
     def match(self, query: Query) -> BitMap:
-        sql = f"SELECT entry_id AS id FROM {VECTORS}, {QUERY} WHERE document @@ q"
-        return self._id_set(sql, [websearch_text(query)])
+        return self._id_set(*self.matching_sql(query))
 
-    def word_samples(self, words: list[str], size: int) -> list[list[int]]:
-        # GIN gives a bitmap of every match, but the heap is visited only for ``size`` rows.
-        sql = f"SELECT entry_id FROM {VECTORS}, {QUERY} WHERE document @@ q LIMIT {int(size)}"
-        return self._ids_of_each(sql, [_websearch_term(Term((word,))) for word in words])
+    def matching_sql(self, query: Query) -> tuple[str, list]:
+        # A sample's LIMIT stops the heap visits, though GIN gives a bitmap of every match.
+        sql = f"SELECT entry_id AS id FROM {VECTORS}, {QUERY} WHERE document @@ q"
+        return sql, [tsquery_text(query)]
 
     def field_matches(self, query: Query, fields: str) -> BitMap:
         sql = f"SELECT entry_id AS id FROM {VECTORS}, {QUERY} WHERE {FIELD_VECTOR[fields]} @@ q"
-        return self._id_set(sql, [websearch_text(any_word(query))])
+        return self._id_set(sql, [tsquery_text(any_word(query))])
 
     def title_scores(self, query: Query, hits: BitMap) -> list[tuple[int, float]]:
         # One statement through the title index: no list of ids to send, and a broad
@@ -249,37 +249,37 @@ class PostgresBackend(SearchBackend):
         # Title matches that miss the rest of the query, or the filters, are dropped here.
         sql = (
             f"SELECT entry_id, {SCORE} FROM {VECTORS}, {QUERY},"
-            f" websearch_to_tsquery('{CONFIG}', %s) w WHERE title @@ w"
+            f" to_tsquery('{CONFIG}', %s) w WHERE title @@ w"
         )
-        found = self._rows(sql, [websearch_text(query), websearch_text(any_word(query))])
+        found = self._rows(sql, [tsquery_text(query), tsquery_text(any_word(query))])
         return [(pk, score) for pk, score in found if pk in hits]
 
     def scores(self, query: Query, ids: list[int]) -> list[tuple[int, float]]:
         if not ids:
             return []
         sql = f"SELECT entry_id, {SCORE} FROM {VECTORS}, {QUERY} WHERE entry_id = ANY(%s)"
-        return self._rows(sql, [websearch_text(query), list(ids)])
+        return self._rows(sql, [tsquery_text(query), list(ids)])
 
     def tiered_scores(self, query: Query, ids: list[int]) -> list[tuple[int, int, float]]:
         if not ids:
             return []
         sql = (
             f"SELECT entry_id, CASE WHEN title @@ w THEN 2 WHEN head @@ w THEN 1 ELSE 0 END,"
-            f" {SCORE} FROM {VECTORS}, {QUERY}, websearch_to_tsquery('{CONFIG}', %s) w"
+            f" {SCORE} FROM {VECTORS}, {QUERY}, to_tsquery('{CONFIG}', %s) w"
             " WHERE entry_id = ANY(%s)"
         )
-        return self._rows(sql, [websearch_text(query), websearch_text(any_word(query)), list(ids)])
+        return self._rows(sql, [tsquery_text(query), tsquery_text(any_word(query)), list(ids)])
 
     def ranked(self, query: Query, limit: int) -> list[tuple[int, float]]:
         sql = (
             f"SELECT entry_id, {SCORE} AS score FROM {VECTORS}, {QUERY} WHERE document @@ q"
             " ORDER BY score DESC LIMIT %s"
         )
-        return self._rows(sql, [websearch_text(query), limit])
+        return self._rows(sql, [tsquery_text(query), limit])
 
     def highlight_sql(self, query: Query) -> HighlightSQL:
         return HighlightSQL(
-            from_sql=f"{self.entry_table} e, websearch_to_tsquery('{CONFIG}', %s) q",
+            from_sql=f"{self.entry_table} e, to_tsquery('{CONFIG}', %s) q",
             expressions=[
                 f"ts_headline('{CONFIG}', e.title, q, %s)",
                 f"ts_headline('{CONFIG}', left(e.summary || ' ' || e.body,"
@@ -289,7 +289,7 @@ class PostgresBackend(SearchBackend):
                 f"HighlightAll=true, {HEADLINE}",
                 f'MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … ", {HEADLINE}',
             ],
-            from_params=[websearch_text(query)],
+            from_params=[tsquery_text(query)],
         )
 
     def similar_words(self, word: str, limit: int = 40) -> list[tuple[str, int]]:

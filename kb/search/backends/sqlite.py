@@ -168,9 +168,8 @@ class SQLiteBackend(SearchBackend):
     def match(self, query: Query) -> BitMap:
         return self._matching(match_expression(query))
 
-    def word_samples(self, words: list[str], size: int) -> list[list[int]]:
-        sql = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s LIMIT {int(size)}"
-        return self._ids_of_each(sql, [_fts_term(Term((word,))) for word in words])
+    def matching_sql(self, query: Query) -> tuple[str, list]:
+        return f"SELECT rowid AS id FROM {FTS} WHERE {FTS} MATCH %s", [match_expression(query)]
 
     def field_matches(self, query: Query, fields: str) -> BitMap:
         return self._matching(self._in_fields(query, fields))
