@@ -16,8 +16,18 @@ from kb.core.permissions import ADVOCATE, EDITOR, READER
 from tests.factories import AdvocateProfileFactory, UserFactory
 
 
-def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests run only against PostgreSQL; under CI they must not be skipped."""
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """Every test without a database mark gets an ordinary one, before pytest-django orders
+    the tests. pytest-django runs transactional tests after the others, and each ends by
+    emptying every table (role groups and content types included); a test that reaches the
+    database only through a fixture it asks for while running (request.getfixturevalue)
+    looks database-free to that ordering, and would otherwise run after them, on empty
+    tables."""
+    for item in items:
+        if item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db)
+    # PostgreSQL-only tests run only against PostgreSQL; under CI they must not be skipped.
     from django.db import connection
 
     if connection.vendor == "postgresql":
