@@ -31,6 +31,7 @@ from tests.factories import (
     SourceFactory,
     content_factory,
 )
+from tests.questions.factories import AnswerFactory, QuestionFactory
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -67,6 +68,22 @@ NOT_PAGES = {
     "password_change_done",
     # Reached through the history page's form (two revisions chosen), not a link.
     "revisions:compare",
+    # Downloads: a PDF, Markdown and CSV files.
+    "collections:pdf",
+    "collections:markdown",
+    "departments:dashboard_csv",
+    # POST-only actions.
+    "collections:step",
+    "collections:share",
+    "departments:record_stage",
+    "questions:answer",
+    "questions:answered",
+    "questions:most_useful",
+    "questions:answer_delete",
+    "questions:delete",
+    "questions:moderate",
+    "questions:answer_moderate",
+    "questions:answer_article",
 }
 # Links the crawler does not follow: signing out, and the admin's deletions, histories,
 # password forms and add forms (its change forms, empty; those are checked).
@@ -125,6 +142,10 @@ def site(advocate, other_advocate, editor, admin_user) -> None:
         make(published_at=timezone.now() + timezone.timedelta(days=2), **owner)
     for user in (advocate, editor):
         NotificationFactory(recipient=user)
+    # A question the advocate asked, still open, and one answered by another advocate.
+    QuestionFactory(asker=advocate, title="How do we start a team page?")
+    answered = QuestionFactory(asker=advocate, answered_at=timezone.now())
+    AnswerFactory(question=answered, author=other_advocate)
 
 
 def _signed_in_tabs(browser: "Browser", live_server, user) -> Iterator[dict[int, "Page"]]:

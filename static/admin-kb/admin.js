@@ -61,6 +61,16 @@
         if (!(input.labels && input.labels.length)) name(input, heading);
       });
     });
+    /* A change list's editable columns: the column's heading and the row's item. */
+    root.querySelectorAll("#result_list tbody td").forEach(function (cell) {
+      var heading = columnHeading(cell);
+      var item = cell.parentNode.querySelector("th, td.field-__str__");
+      var which = item ? item.textContent.trim() : "";
+      cell.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (input) {
+        if (input.type === "checkbox" && input.classList.contains("action-select")) return;
+        if (!(input.labels && input.labels.length)) name(input, (heading + " of " + which).trim());
+      });
+    });
     root.querySelectorAll(".datetime input.vDateField").forEach(function (input) {
       name(input, (labelOf(input) + " date").trim());
     });
