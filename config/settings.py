@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "kb.comments",
     "kb.notifications",
     "kb.linkcheck",
+    "kb.freshness",
     "kb.search",
     "kb.questions",
     "kb.departments",
@@ -254,6 +255,8 @@ KB_MARKDOWN_IMAGE_HOSTS = [host.lower() for host in envlist("KB_MARKDOWN_IMAGE_H
 KB_TRASH_DAYS = envint("KB_TRASH_DAYS", "30")
 # How long check_links waits for each source site to answer one request, in seconds.
 KB_LINK_CHECK_TIMEOUT = envint("KB_LINK_CHECK_TIMEOUT", "10")
+# How often an item is reviewed when its kind has no interval set in the admin, in months.
+KB_REVIEW_DEFAULT_MONTHS = envint("KB_REVIEW_DEFAULT_MONTHS", "12")
 
 LOGGING = {
     "version": 1,
