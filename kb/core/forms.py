@@ -7,6 +7,7 @@ from django import forms
 from django.db import models
 from django.urls import reverse
 
+from kb.core.models import REVIEW_INTERVAL_MAX_MONTHS
 from kb.core.permissions import AnyUser, can_publish
 
 MAX_TAGS = 20
@@ -108,7 +109,10 @@ class ContentForm(VersionedForm):
         if REVIEW_INTERVAL_FIELD in self.fields:
             return
         model_field = self._meta.model._meta.get_field(REVIEW_INTERVAL_FIELD)
-        self.fields[REVIEW_INTERVAL_FIELD] = model_field.formfield()
+        # The bounds stated: a positive integer field's own form field would allow 0.
+        self.fields[REVIEW_INTERVAL_FIELD] = model_field.formfield(
+            min_value=1, max_value=REVIEW_INTERVAL_MAX_MONTHS
+        )
         self.initial[REVIEW_INTERVAL_FIELD] = getattr(self.instance, REVIEW_INTERVAL_FIELD)
 
     def _post_clean(self) -> None:
