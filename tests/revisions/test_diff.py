@@ -37,7 +37,7 @@ ROW_1 = [
     "unit: applications",
     "period: 6 months",
     "lower is better: False",
-    "is headline: False",
+    "headline: False",
     "position: 0",
 ]
 ROW_2 = [
@@ -45,7 +45,7 @@ ROW_2 = [
     "value after: 900.00",
     "unit: £",
     "lower is better: False",
-    "is headline: False",
+    "headline: False",
     "position: 1",
 ]
 
