@@ -47,6 +47,8 @@ from kb.home.models import FeedKey
 FEED_ITEMS = 30
 FEED_SUMMARY_CHARS = 1_000
 _SALT = "kb.home.feed"
+# What Django accepts as a username (UnicodeUsernameValidator).
+_USERNAME = re.compile(r"[\w.@+-]+")
 
 # A kind's published items, narrowed to what one feed is about; None leaves the kind out.
 Narrow = Callable[[type[Content], QuerySet], QuerySet | None]
@@ -284,6 +286,9 @@ class AdvocateFeed(ContentFeed):
     """What one advocate (an active account with a profile) has published, of every kind."""
 
     def get_subject(self, username: str) -> AdvocateProfile:
+        # What no username can be (a NUL byte, which PostgreSQL refuses) is simply not found.
+        if not _USERNAME.fullmatch(username):
+            raise AdvocateProfile.DoesNotExist
         return AdvocateProfile.objects.listed().select_related("user").get(user__username=username)
 
     def title(self, profile: AdvocateProfile) -> str:

@@ -16,7 +16,6 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from kb.core.models import Status
-from kb.core.registry import kinds_where
 from kb.home.feeds import feed_token, feed_url
 from kb.workflow.models import Action
 from kb.workflow.services import content_transition
@@ -298,12 +297,6 @@ def test_a_feed_costs_the_same_queries_for_few_and_many_items(
     with django_assert_num_queries(len(one)):
         response = client.get(url)
     assert len(feedparser.parse(response.content).entries) >= 18
-
-
-def test_the_latest_feed_query_count_is_unchanged(reader: User, django_assert_num_queries) -> None:
-    ArticleFactory()
-    with django_assert_num_queries(1 + len(kinds_where("in_feed")) + 1):
-        Client().get(feed_url(reader))
 
 
 # The pages that offer a feed.
