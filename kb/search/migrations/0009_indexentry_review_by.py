@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("search", "0007_query_synonyms"),
+        ("search", "0008_index_audience"),
     ]
 
     operations = [
