@@ -34,14 +34,34 @@ def render_filtered_list(
     return render(request, template_name, context)
 
 
-def related_by_tags(obj, queryset: QuerySet, limit: int = 4) -> list:
-    """Other items of ``queryset`` sharing the most tags with ``obj``, newest first on ties."""
+RELATED_SHOWN = 4  # beside an item; the page of all related items lists the rest
+
+
+class Related(list):
+    """The first few items related to one; ``more`` says that others share its tags too
+    (the sidebar then links to them all)."""
+
+    more: bool = False
+
+
+def related_queryset(obj, queryset: QuerySet) -> QuerySet:
+    """Other items of ``queryset`` sharing the most tags with ``obj``, newest first on ties
+    (none when ``obj`` has no tags)."""
     tag_ids = [tag.pk for tag in obj.tags.all()]
-    if not tag_ids:
-        return []
-    return list(
+    return (
         queryset.filter(tags__in=tag_ids)
         .exclude(pk=obj.pk)
         .annotate(shared_tags=Count("tags"))
-        .order_by("-shared_tags", "-published_at")[:limit]
+        .order_by("-shared_tags", "-published_at", "-pk")
     )
+
+
+def related_by_tags(obj, queryset: QuerySet, limit: int = RELATED_SHOWN) -> Related:
+    """The first ``limit`` of ``related_queryset``, in one query: one more is fetched to
+    know whether there are others."""
+    if not obj.tags.all():
+        return Related()
+    items = list(related_queryset(obj, queryset)[: limit + 1])
+    related = Related(items[:limit])
+    related.more = len(items) > limit
+    return related
