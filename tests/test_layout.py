@@ -128,7 +128,7 @@ def site(advocate, other_advocate, editor, admin_user) -> None:
         if hasattr(published, "metrics"):
             MetricFactory(case_study=published)
             # More related case studies than its sidebar shows, so it links to them all.
-            for n in range(RELATED_SHOWN):
+            for n in range(RELATED_SHOWN + 1):
                 make(title=f"Related {kind.label} {n}", tags=["Recruitment"], **owner)
         if hasattr(published, "source_id"):
             type(published).objects.filter(pk=published.pk).update(source=source)

@@ -154,21 +154,23 @@ class AttachImageForm(ImageUploadForm):
     the end of one of the form's Markdown fields (``markdown_fields``: name, label)."""
 
     prefix = "image"
-    file = ImageFileField(
-        label="Add an image",
-        required=False,
-        help_text=f"{ACCEPTED}; it is uploaded when you save, and its Markdown is added to "
-        "the end of the text you choose, where you can move it.",
-    )
+    file = ImageFileField(label="Add an image", required=False)
 
     def __init__(self, *args, markdown_fields: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.markdown_fields = markdown_fields
         self.attached_to = ""  # the label of the field the image was added to
+        where = "the text you choose"
         if len(markdown_fields) > 1:
             self.fields["field"] = forms.ChoiceField(
                 label="Add it to the end of", choices=markdown_fields, required=False
             )
+        else:
+            where = f"“{markdown_fields[0][1]}”"
+        self.fields["file"].help_text = (
+            f"{ACCEPTED}. It is uploaded when you save, and its Markdown is added to the end "
+            f"of {where}, where you can move it."
+        )
 
     def attach(self, data: QueryDict, *, uploaded_by: AnyUser) -> QueryDict:
         """The content form's data with the image stored and its Markdown appended to the
