@@ -20,11 +20,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.utils import timezone
 
+from kb.core.lists import RELATED_SHOWN
 from kb.core.models import Status
 from kb.core.registry import kinds
 from kb.workflow.models import Action
 from kb.workflow.services import content_transition
 from tests.factories import (
+    ArticleFactory,
+    CaseStudyFactory,
     CommentFactory,
     MetricFactory,
     NotificationFactory,
@@ -134,6 +137,9 @@ def site(advocate, other_advocate, editor, admin_user) -> None:
         )
         if hasattr(published, "metrics"):
             MetricFactory(case_study=published)
+            # More related case studies than its sidebar shows, so it links to them all.
+            for n in range(RELATED_SHOWN + 1):
+                make(title=f"Related {kind.label} {n}", tags=["Recruitment"], **owner)
         if hasattr(published, "source_id"):
             type(published).objects.filter(pk=published.pk).update(source=source)
         if kind.commentable:
@@ -254,3 +260,107 @@ def test_every_page_of_every_role_fits_a_phone_and_a_desktop_without_axe_violati
     )
     missing = _named_routes() - reached - NOT_PAGES
     assert missing == set(), "pages no role reached: add a link to them, or to NOT_PAGES"
+
+
+def _tab(browser: "Browser", live_server, user, width: int, scheme: str = "light") -> "Page":
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(base_url=live_server.url, color_scheme=scheme)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    return page
+
+
+# Every item of the header on one row: each one's box overlaps every other's vertically.
+HEADER_ROWS = """() => {
+    const boxes = [...document.querySelector(".header-inner").children]
+        .filter((el) => el.offsetParent !== null)
+        .map((el) => el.getBoundingClientRect());
+    const lowestTop = Math.max(...boxes.map((box) => box.top));
+    const highestBottom = Math.min(...boxes.map((box) => box.bottom));
+    return {oneRow: lowestTop < highestBottom, items: boxes.length,
+            height: document.querySelector(".site-header").offsetHeight};
+}"""
+
+
+def test_the_header_is_one_row_for_an_editor_with_unread_notifications_and_tools(
+    browser: "Browser", live_server, editor
+) -> None:
+    NotificationFactory.create_batch(12, recipient=editor)  # a two-digit badge
+    ArticleFactory.create_batch(3, status=Status.IN_REVIEW, published_at=None)
+    for width in (1024, 1280, 1920):
+        page = _tab(browser, live_server, editor, width)
+        page.goto("/")
+        assert page.locator(".notifications-link .badge").is_visible()
+        assert page.locator(".tool-nav .nav-count").is_visible()
+        header = page.evaluate(HEADER_ROWS)
+        assert header["items"] == 6  # brand, sections, tools, search, notifications, account
+        assert header["oneRow"], f"the header wraps at {width} px"
+        assert header["height"] <= 64, f"the header is {header['height']} px high at {width} px"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.context.close()
+    page = _tab(browser, live_server, editor, 390)
+    page.goto("/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.context.close()
+
+
+@pytest.fixture
+def evidence(advocate) -> list[str]:
+    """The pages that show results: the home page, a case study with charts (a fall that is
+    an improvement, a percentage, a currency, a missing baseline), its related page, and
+    the article form with its image field."""
+    from decimal import Decimal
+
+    case_study = CaseStudyFactory(
+        title="Faster replies on LinkedIn", evidence_level=4, tags=["Recruitment"], featured=True
+    )
+    for position, (name, before, after, unit, lower) in enumerate(
+        [
+            ("First response time", "26", "2", "h", True),
+            ("Applications via LinkedIn", "12", "27", "%", False),
+            ("Cost per hire", "1200", "900", "£", True),
+            ("Followers gained over the whole campaign period", None, "4200", "followers", False),
+        ]
+    ):
+        MetricFactory(
+            case_study=case_study, name=name, unit=unit, lower_is_better=lower,
+            value_before=Decimal(before) if before else None, value_after=Decimal(after),
+            position=position,
+        )  # fmt: skip
+    for n in range(RELATED_SHOWN + 1):
+        MetricFactory(case_study=CaseStudyFactory(title=f"Related {n}", tags=["Recruitment"]))
+    ArticleFactory.create_batch(3, featured=True)
+    return [
+        "/",
+        case_study.get_absolute_url(),
+        f"/related/casestudy/{case_study.slug}/",
+        "/articles/new/",
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_evidence_pages_fit_and_pass_axe_in_light_and_dark(
+    browser: "Browser", live_server, advocate, evidence: list[str], scheme: str
+) -> None:
+    problems = {}
+    for width in WIDTHS:
+        page = _tab(browser, live_server, advocate, width, scheme)
+        for path in evidence:
+            response = page.goto(path)
+            assert response is not None and response.status == 200, path
+            if found := _problems(page):
+                problems[f"{path} at {width} px ({scheme})"] = found
+        page.context.close()
+    assert not problems, "\n".join(
+        f"{page}: {'; '.join(found)}" for page, found in problems.items()
+    )

@@ -9,6 +9,8 @@ from kb.research.models import ResearchLink
 
 
 class ArticleForm(ContentForm):
+    MARKDOWN_FIELDS = ("body",)
+
     class Meta(ContentForm.Meta):
         model = Article
         fields = [

@@ -8,6 +8,8 @@ from kb.sources.forms import SourcedFormMixin
 
 
 class CaseStudyForm(SourcedFormMixin, ContentForm):
+    MARKDOWN_FIELDS = ("summary", "challenge", "approach", "outcome")
+
     url_field = "source_url"
 
     class Meta(ContentForm.Meta):

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import FloatField, OuterRef, Subquery
 
 from kb.core.evidence import EVIDENCE, EvidenceLevel
 from kb.core.headline import Headline
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
-from kb.core.measures import Change
+from kb.core.measures import Change, gain_expression
 from kb.core.models import Content, Status
 from kb.core.registry import ContentKind
 from kb.core.search import (
@@ -187,7 +188,16 @@ class CaseStudy(Searchable, Content):
         if metric is None:
             return None
         change = metric.as_change
-        return Headline(metric.name, change.summary, change.improved, self.source)
+        return Headline(metric.name, change.summary, change.improved, self.source, change)
+
+    @classmethod
+    def headline_gain(cls) -> Subquery:
+        """The gain of the headline metric, chosen as headline_of() chooses it."""
+        metrics = Metric.objects.filter(case_study=OuterRef("pk")).order_by(
+            "-is_headline", "position", "pk"
+        )
+        gain = gain_expression("value_before", "value_after", "lower_is_better")
+        return Subquery(metrics.annotate(gain=gain).values("gain")[:1], output_field=FloatField())
 
 
 def headline_of(metrics: list["Metric"]) -> "Metric | None":

@@ -29,6 +29,8 @@ SUGGESTIONS_PER_KIND = 200
 
 
 class CollectionForm(ContentForm):
+    MARKDOWN_FIELDS = ("introduction",)
+
     class Meta(ContentForm.Meta):
         model = Collection
         fields = [

@@ -5,19 +5,25 @@ revision, optionally submit it for review, and redirect to the item. Invalid inp
 re-renders the form with everything the user typed. A save based on an out-of-date version
 renders the conflict page instead: the user's text is kept in the form, next to what
 changed meanwhile, and saving again from there is a deliberate choice.
+
+An illustrated kind's form also takes an image, for authors without JavaScript (the
+editor's toolbar uploads as one writes): the image is checked and stored first and its
+Markdown added to the text the form then validates and saves.
 """
 
 from django.contrib import messages
 from django.db.models import Model
 from django.forms import BaseFormSet, ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from kb.core.models import Content
+from kb.core.registry import kind_for
 from kb.core.views import get_editable_or_403, require_add_permission
 from kb.revisions.diff import compare
 from kb.revisions.models import Revision
 from kb.revisions.services import EditConflict, ItemInTrash, content_save
+from kb.uploads.forms import AttachImageForm, can_upload_images
 from kb.workflow.models import Action
 from kb.workflow.services import TransitionError, content_transition, may_take
 
@@ -34,10 +40,21 @@ def edit_with_form(
 ) -> HttpResponse:
     is_new = instance.pk is None
     data = (request.POST, request.FILES) if request.method == "POST" else ()
+    image_form = _image_form(form_class, data, request)
+    image_ok = image_form is None or not data or image_form.is_valid()
+    if data and image_form is not None and image_ok:
+        # The image is stored before the form is checked: if the form has errors, its
+        # Markdown is in the text shown again, and nothing needs uploading twice.
+        data = (image_form.attach(request.POST, uploaded_by=request.user), request.FILES)
     form = form_class(*data, instance=instance, user=request.user)
     formset = _formset(formset_class, data, instance, request)
     status = 200
-    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+    if (
+        request.method == "POST"
+        and image_ok
+        and form.is_valid()
+        and (formset is None or formset.is_valid())
+    ):
         try:
             saved = content_save(
                 form=form,
@@ -46,7 +63,7 @@ def edit_with_form(
                 base_version=form.cleaned_data.get("base_version"),
             )
         except EditConflict as conflict:
-            return _conflict(request, conflict, form_class, formset_class, template_name)
+            return _conflict(request, data[0], conflict, form_class, formset_class, template_name)
         except ItemInTrash as gone:
             form.add_error(None, str(gone))
             status = 409
@@ -55,10 +72,24 @@ def edit_with_form(
     context = {
         "form": form,
         "formset": formset,
+        "image_form": image_form,
         "object": None if is_new else instance,
         "can_submit": _can_submit(instance, request),
     }
     return render(request, template_name, context, status=status)
+
+
+def _image_form(
+    form_class: type[ModelForm], data: tuple, request: HttpRequest
+) -> AttachImageForm | None:
+    """The image field of an illustrated kind's form (its MARKDOWN_FIELDS take the image),
+    for those who may upload; None for any other form."""
+    kind = kind_for(form_class._meta.model)
+    names = getattr(form_class, "MARKDOWN_FIELDS", ())
+    if kind is None or not kind.illustrated or not names or not can_upload_images(request.user):
+        return None
+    fields = [(name, form_class.base_fields[name].label or name) for name in names]
+    return AttachImageForm(*data, markdown_fields=fields)
 
 
 def _formset(
@@ -98,6 +129,7 @@ def _submit(request: HttpRequest, item: Content) -> None:
 
 def _conflict(
     request: HttpRequest,
+    posted: QueryDict,
     conflict: EditConflict,
     form_class: type[ModelForm],
     formset_class: type[BaseFormSet] | None,
@@ -112,8 +144,9 @@ def _conflict(
     }
     base, latest = revisions.get(conflict.base_version), revisions.get(current.version)
     changes = compare(type(current), base.data, latest.data) if base and latest else None
-    # The user's text, now based on the current version: saving again keeps theirs.
-    data = request.POST.copy()
+    # The user's text (with any image they added), now based on the current version:
+    # saving again keeps theirs.
+    data = posted.copy()
     data["base_version"] = str(current.version)
     form = form_class(data, request.FILES, instance=current, user=request.user)
     formset = _formset(formset_class, (data, request.FILES), current, request)

@@ -107,6 +107,10 @@ def suggest_tags(field: forms.Field) -> None:
 class ContentForm(VersionedForm):
     """Only those who may publish feature and schedule; every edit must say its version."""
 
+    # The Markdown fields the editor works on: an image added on the form without
+    # JavaScript goes at the end of one of them (see kb.content.editing).
+    MARKDOWN_FIELDS: tuple[str, ...] = ()
+
     class Meta:
         formfield_callback = https_url_fields
 

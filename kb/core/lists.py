@@ -36,36 +36,69 @@ def render_filtered_list(
     return render(request, template_name, context)
 
 
-def related_by_tags(obj, queryset: QuerySet, limit: int = 4) -> list:
-    """Other items of ``queryset`` sharing the most tags with ``obj``, newest first on ties.
+RELATED_SHOWN = 4  # beside an item; the page of all related items lists the rest
 
-    Shared tags are counted in the tag table alone, through its index on (content type,
-    object id): first the few items sharing two tags or more, ranked; then, if the page
-    wants more, the newest items sharing one, read down the date index. Joining the tags
-    to the items and grouping the items (``annotate(Count("tags"))``) made PostgreSQL cast
-    every tag row's object id to the items' key type, which no index serves: a minute a
-    page at 100,000 items.
-    """
-    tag_ids = [tag.pk for tag in obj.tags.all()]
-    if not tag_ids:
-        return []
+
+class Related(list):
+    """The first few items related to one; ``more`` says that others share its tags too
+    (the sidebar then links to them all)."""
+
+    more: bool = False
+
+
+# Shared tags are counted in the tag table alone, through its index on (content type,
+# object id). Joining the tags to the items and grouping the items
+# (``annotate(Count("tags"))``) made PostgreSQL cast every tag row's object id to the
+# items' key type, which no index serves: a minute a page at 100,000 items.
+
+
+def _tagged_like(obj, tag_ids: list[int], queryset: QuerySet) -> QuerySet:
+    """The tag rows of the other items of ``queryset``'s model carrying these tags."""
     content_type = ContentType.objects.get_for_model(queryset.model)
-    tagged = TaggedItem.objects.filter(content_type=content_type, tag_id__in=tag_ids).exclude(
+    return TaggedItem.objects.filter(content_type=content_type, tag_id__in=tag_ids).exclude(
         object_id=obj.pk
     )
+
+
+def _shared_counts(tagged: QuerySet) -> QuerySet:
+    return tagged.order_by().values("object_id").annotate(shared=Count("pk"))
+
+
+def related_queryset(obj, queryset: QuerySet) -> QuerySet:
+    """Other items of ``queryset`` sharing the most tags with ``obj``, newest first on ties
+    (none when ``obj`` has no tags)."""
+    return _related(obj, [tag.pk for tag in obj.tags.all()], queryset)
+
+
+def _related(obj, tag_ids: list[int], queryset: QuerySet) -> QuerySet:
+    tagged = _tagged_like(obj, tag_ids, queryset)
+    shared = _shared_counts(tagged).filter(object_id=OuterRef("pk")).values("shared")
+    return (
+        queryset.filter(pk__in=tagged.values("object_id"))
+        .exclude(pk=obj.pk)
+        .annotate(shared_tags=Subquery(shared))
+        .order_by("-shared_tags", "-published_at", "-pk")
+    )
+
+
+def related_by_tags(obj, queryset: QuerySet, limit: int = RELATED_SHOWN) -> Related:
+    """The first ``limit`` of ``related_queryset``, and whether there are more: first the
+    few items sharing two tags or more, ranked; then, if that leaves room, the newest
+    sharing one, read down the date index rather than counted."""
+    tag_ids = [tag.pk for tag in obj.tags.all()]
+    if not tag_ids:
+        return Related()
+    tagged = _tagged_like(obj, tag_ids, queryset)
     found: list = []
     if len(tag_ids) > 1:
-        per_item = tagged.order_by().values("object_id").annotate(shared=Count("pk"))
-        shared = per_item.filter(object_id=OuterRef("pk")).values("shared")
-        found = list(
-            queryset.filter(pk__in=per_item.filter(shared__gte=2).values("object_id"))
-            .annotate(shared_tags=Subquery(shared))
-            .order_by("-shared_tags", "-published_at", "-pk")[:limit]
-        )
-    if len(found) < limit:
+        several = _shared_counts(tagged).filter(shared__gte=2).values("object_id")
+        found = list(_related(obj, tag_ids, queryset).filter(pk__in=several)[: limit + 1])
+    if len(found) <= limit:
         found += (
             queryset.filter(pk__in=tagged.values("object_id"))
             .exclude(pk__in=[obj.pk, *(item.pk for item in found)])
-            .order_by("-published_at", "-pk")[: limit - len(found)]
+            .order_by("-published_at", "-pk")[: limit + 1 - len(found)]
         )
-    return found
+    related = Related(found[:limit])
+    related.more = len(found) > limit
+    return related

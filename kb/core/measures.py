@@ -1,14 +1,23 @@
 """How a measured result reads: a value with its unit, and a change between two values.
 
 The one arithmetic of results, for a case study's metrics and an experiment's measure
-alike. Pure functions, so every case (no baseline, a zero baseline, percentages, lower is
+alike (with, for ranking many items' results in one query, the SQL twin of the gain).
+Pure functions, so every case (no baseline, a zero baseline, percentages, lower is
 better) is pinned by unit tests rather than found on a page. A change is relative (per
 cent) for ordinary units, but in percentage points when the unit is itself "%": 10% → 12%
-is "+2 points", not "+20%". Currencies are kept in the display (£1,200 → £900, −25%).
+is "+2 percentage points", not "+20%" (in HTML "+2 pp", the abbreviation expanded for
+screen readers and on hover). Currencies are kept in the display (£1,200 → £900, −25%).
+Whether a change is an improvement is said in words, so a fall that is good news ("first
+response time 26 h → 2 h") never reads as a loss.
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Case, F, FloatField, Q, When
+from django.db.models.functions import Cast
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 # Written before the number (£4,200); every other unit after it (18 %, 1,200 clicks).
 CURRENCY_SYMBOLS = {"£", "$", "€", "¥", "₹", "CHF"}
@@ -16,6 +25,8 @@ CURRENCY_SYMBOLS = {"£", "$", "€", "¥", "₹", "CHF"}
 MISSING = "—"
 PERCENT = "%"
 MINUS = "−"  # the typographic minus, as the case study metrics show it
+POINTS = "percentage points"
+POINTS_HTML = '<abbr title="percentage points">pp</abbr>'
 
 
 def _digits(value: Decimal) -> str:
@@ -100,13 +111,35 @@ class Change:
         return (delta < 0) == self.lower_is_better
 
     @property
+    def verdict(self) -> str:
+        """Whether the change is good news, in words: "an improvement", and for a measure
+        where lower is better "an improvement — lower is better"; "" when unknown."""
+        improved = self.improved
+        if improved is None:
+            return ""
+        verdict = "an improvement" if improved else "a deterioration"
+        return f"{verdict} — lower is better" if self.lower_is_better else verdict
+
+    @property
+    def gain(self) -> float | None:
+        """How many times better the measure got, in its better direction (after ÷ before,
+        or before ÷ after when lower is better): 26 h → 2 h is 13, 12% → 27% is 2.25. It
+        ranks results of any unit against each other; None unless both values are
+        positive and the change is an improvement."""
+        if not self.known or self.before <= 0 or self.after <= 0 or not self.improved:
+            return None
+        ratio = self.before / self.after if self.lower_is_better else self.after / self.before
+        return float(ratio)
+
+    @property
     def text(self) -> str:
-        """The change alone: "−25%", "+2 points", or the amount from a zero baseline."""
+        """The change alone: "−25%", "+2 percentage points", or the amount from a zero
+        baseline."""
         delta = self.delta
         if delta is None:
             return MISSING
         if self.in_points:
-            points = "point" if abs(delta) == 1 else "points"
+            points = POINTS[:-1] if abs(delta) == 1 else POINTS
             return f"{_sign(delta, plus=True)}{_digits(delta)} {points}"
         if self.percent is None:
             return format_value(delta, self.unit, plus=True)
@@ -132,6 +165,27 @@ class Change:
         values = f"{self.before_text} → {self.after_text}"
         return f"{values}, {self.text}" if self.known else values
 
+    def _html(self, text: str) -> SafeString:
+        """``text`` for a page: escaped (a unit is typed by people), percentage points
+        abbreviated to "pp" with the words kept for screen readers and on hover."""
+        html = escape(text)
+        if self.in_points:
+            html = html.replace(POINTS[:-1], POINTS_HTML).replace(f"{POINTS_HTML}s", POINTS_HTML)
+        return mark_safe(html)  # escaped above; only our own abbreviation added
+
+    @property
+    def text_html(self) -> SafeString:
+        """``text`` for a page: "+15 pp" with "pp" expanded for assistive technology."""
+        return self._html(self.text)
+
+    @property
+    def detail_html(self) -> SafeString:
+        return self._html(self.detail)
+
+    @property
+    def summary_html(self) -> SafeString:
+        return self._html(self.summary)
+
 
 def target_met(
     result: Decimal | None, target: Decimal | None, *, lower_is_better: bool
@@ -140,3 +194,23 @@ def target_met(
     if result is None or target is None:
         return None
     return result <= target if lower_is_better else result >= target
+
+
+def gain_expression(before: str, after: str, lower_is_better: str) -> Case:
+    """``Change.gain`` in SQL, over a row's fields: so a page can rank every item's result by
+    it and fetch only the strongest few, whatever the number of items. As floats, since
+    SQLite keeps whole decimals as integers and would divide them as such."""
+    before_f, after_f = Cast(before, FloatField()), Cast(after, FloatField())
+    both_positive = Q(**{f"{before}__gt": 0, f"{after}__gt": 0})
+    return Case(
+        When(
+            both_positive & Q(**{lower_is_better: True, f"{after}__lt": F(before)}),
+            then=before_f / after_f,
+        ),
+        When(
+            both_positive & Q(**{lower_is_better: False, f"{after}__gt": F(before)}),
+            then=after_f / before_f,
+        ),
+        default=None,
+        output_field=FloatField(),
+    )

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Expression, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
@@ -278,6 +278,12 @@ class Content(models.Model):
 
     def can_publish(self, user: AnyUser) -> bool:
         return can_publish(user, self)
+
+    @classmethod
+    def headline_gain(cls) -> Expression | None:
+        """How many times better the headline measure got, as SQL over a row (see
+        kb.core.measures.gain_expression); None for kinds whose headline is not a measure."""
+        return None
 
     def headline(self) -> "Headline | None":
         """The item's result in one line, for briefs; kinds with a measure or a finding

@@ -12,6 +12,8 @@ VALUE_INPUT = forms.NumberInput(attrs={"step": "any"})
 class ExperimentForm(ContentForm):
     """The model's clean() says what a finished outcome needs, next to the fields."""
 
+    MARKDOWN_FIELDS = ("hypothesis", "change", "learnings")
+
     class Meta(ContentForm.Meta):
         model = Experiment
         fields = [

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q
 
 from kb.advocates.models import DEPARTMENT, Department
 from kb.casestudies.models import CaseStudy
@@ -18,7 +18,7 @@ from kb.core.evidence import EVIDENCE, EvidenceLevel
 from kb.core.headline import Headline
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
-from kb.core.measures import Change, target_met
+from kb.core.measures import Change, gain_expression, target_met
 from kb.core.models import Content, ContentManager, ContentQuerySet, Status
 from kb.core.permissions import AnyUser, can_add
 from kb.core.registry import ContentKind
@@ -229,7 +229,11 @@ class Experiment(Searchable, Content):
     def headline(self) -> Headline:
         """The measure against its baseline, as the experiment's card shows it."""
         change = self.against_baseline
-        return Headline(self.metric_name, change.summary, change.improved)
+        return Headline(self.metric_name, change.summary, change.improved, change=change)
+
+    @classmethod
+    def headline_gain(cls) -> Case:
+        return gain_expression("baseline", "result", "lower_is_better")
 
     @property
     def target_summary(self) -> str:

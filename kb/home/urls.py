@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tags/", views.tag_list, name="tag_list"),
     path("tags/<unicode_slug:slug>/", views.tag_detail, name="tag_detail"),
+    path("related/<str:kind>/<str:slug>/", views.related_list, name="related"),
     path("feeds/<str:token>/latest.atom", feeds.latest_feed, name="latest_feed"),
     path("feeds/<str:token>/topics/<unicode_slug:slug>.atom", feeds.topic_feed, name="topic_feed"),
     path(

@@ -1,21 +1,34 @@
-"""Home and tag pages: every kind of content that asks to be there, brought together."""
+"""Home and tag pages: every kind of content that asks to be there, brought together.
+
+The home page leads with what the evidence says (the strongest measured results, how much
+of the evidence is measured or stronger, what is new) before what the KB holds.
+"""
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from taggit.models import Tag
 
 from kb.advocates.models import AdvocateProfile
 from kb.comments.models import for_cards
 from kb.core.evidence import EVIDENCE_FIELD, EvidenceLevel, graded_models
-from kb.core.registry import ContentKind, kinds_where
+from kb.core.headline import Headline
+from kb.core.lists import paginate, related_queryset
+from kb.core.registry import ContentKind, kind_for, kinds_where
+from kb.core.views import content_model_or_404, get_viewable_or_404
 from kb.home.feeds import feed_url
 
-FEATURED = 3
+# At most six featured cards, and an even number of them: the featured grid has one, two or
+# three columns by width (three only for six cards), so every row is full.
+FEATURED = 6
+RESULTS = 4  # strongest results leading the home page: one row of four, or two of two
+NEW_DAYS = 30  # "new" on the home page: published in the last month
 TAG_PAGE_SECTION = 12
 POPULAR_TAGS = 24
 STRONGEST = 3
@@ -23,19 +36,20 @@ STRONGEST = 3
 
 @dataclass
 class Section:
-    """One kind of content on a page: its declaration, some of its items and how many."""
+    """One kind of content on a page: its declaration, some of its items and how many
+    (and, on the home page, how many of them are new)."""
 
     kind: ContentKind
     model_name: str
     items: list
     count: int
-    featured: list = field(default_factory=list)  # on the home page
+    new_count: int = 0
 
 
 @dataclass
 class EvidenceSummary:
-    """How strong the evidence on one topic is: published items per level, strongest first
-    (every level, so an empty step shows as 0), and the strongest few items themselves."""
+    """How strong some evidence is: published items per level, strongest first (every
+    level, so an empty step shows as 0), and the strongest few items themselves."""
 
     levels: list[tuple[EvidenceLevel, int]]
     strongest: list
@@ -48,20 +62,82 @@ class EvidenceSummary:
     def measured_or_stronger(self) -> int:
         return sum(count for level, count in self.levels if level >= EvidenceLevel.MEASURED)
 
+    @property
+    def measured_share(self) -> int | None:
+        """The per cent of graded items measured or stronger; None when none is graded."""
+        if not self.graded:
+            return None
+        return round(self.measured_or_stronger * 100 / self.graded)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One measured result on the home page: the item, its kind and its headline."""
+
+    item: object
+    kind: ContentKind
+    headline: Headline
+
+
+def count_levels(querysets: list) -> list[tuple[EvidenceLevel, int]]:
+    """Items of the (graded) querysets per evidence level, strongest first; one query each."""
+    counts: Counter = Counter()
+    for queryset in querysets:
+        rows = queryset.order_by().values(EVIDENCE_FIELD).annotate(n=Count("pk"))
+        counts.update({row[EVIDENCE_FIELD]: row["n"] for row in rows})
+    return [(level, counts[level.value]) for level in reversed(EvidenceLevel)]
+
 
 def evidence_summary(tag: Tag, models: list[type]) -> EvidenceSummary:
     """Two queries per kind graded on the scale, however many items carry the tag: the
     counts per level, and that kind's strongest few (of which the strongest overall win)."""
-    counts: Counter = Counter()
+    tagged = [model.objects.published().filter(tags=tag) for model in graded_models(models)]
     candidates = []
-    for model in graded_models(models):
-        tagged = model.objects.published().filter(tags=tag)
-        rows = tagged.order_by().values(EVIDENCE_FIELD).annotate(n=Count("pk"))
-        counts.update({row[EVIDENCE_FIELD]: row["n"] for row in rows})
-        candidates += tagged.order_by(f"-{EVIDENCE_FIELD}", "-published_at", "-pk")[:STRONGEST]
+    for queryset in tagged:
+        candidates += queryset.order_by(f"-{EVIDENCE_FIELD}", "-published_at", "-pk")[:STRONGEST]
     candidates.sort(key=lambda item: (-item.evidence_level, -item.published_at.timestamp()))
-    levels = [(level, counts[level.value]) for level in reversed(EvidenceLevel)]
-    return EvidenceSummary(levels=levels, strongest=candidates[:STRONGEST])
+    return EvidenceSummary(levels=count_levels(tagged), strongest=candidates[:STRONGEST])
+
+
+def strongest_results(kinds: list[tuple[type, ContentKind]], limit: int = RESULTS) -> list[Result]:
+    """The strongest published results of the kinds whose headline is a measured change:
+    stronger evidence first, then the bigger improvement (how many times better, a fall
+    counting when lower is better), newest on ties. Only improvements: a result that got
+    worse is evidence too, but not a headline. Each kind ranks its own in SQL (one query,
+    and what its headline reads), so the cost does not grow with the number of items."""
+    candidates = []
+    for model, kind in kinds:
+        gain = model.headline_gain()
+        if gain is None or not graded_models([model]):
+            continue
+        ranked = (
+            model.objects.published()
+            .for_headlines()
+            .annotate(gain=gain)
+            .filter(gain__isnull=False)
+            .order_by(f"-{EVIDENCE_FIELD}", "-gain", "-published_at", "-pk")
+        )
+        candidates += [(item, kind) for item in ranked[:limit]]
+    candidates.sort(
+        key=lambda pair: (
+            -pair[0].evidence_level,
+            -pair[0].gain,
+            -pair[0].published_at.timestamp(),
+        )
+    )
+    return [Result(item, kind, item.headline()) for item, kind in candidates[:limit]]
+
+
+def featured_items(kinds: list[tuple[type, ContentKind]]) -> list[tuple[ContentKind, object]]:
+    """The newest featured items of every kind, as many as fill the featured grid's rows:
+    all of them up to FEATURED, an even number once there are two or more."""
+    featured = []
+    for model, kind in kinds:
+        published = model.objects.published().filter(featured=True)
+        featured += [(kind, item) for item in for_cards(published)[:FEATURED]]
+    featured.sort(key=lambda pair: pair[1].published_at, reverse=True)
+    shown = len(featured) if len(featured) < 2 else min(FEATURED, len(featured) // 2 * 2)
+    return featured[:shown]
 
 
 def popular_tags(limit: int = POPULAR_TAGS) -> list[Tag]:
@@ -82,21 +158,33 @@ def popular_tags(limit: int = POPULAR_TAGS) -> list[Tag]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    on_home = kinds_where("on_home")
+    since = timezone.now() - timedelta(days=NEW_DAYS)
     sections = []
-    for model, kind in kinds_where("on_home"):
+    for model, kind in on_home:
         published = model.objects.published()
+        totals = published.order_by().aggregate(
+            count=Count("pk"), new=Count("pk", filter=Q(published_at__gte=since))
+        )
         sections.append(
             Section(
                 kind=kind,
                 model_name=model._meta.model_name,
                 items=list(published.for_cards()[: kind.home_limit]),
-                count=published.count(),
-                featured=list(for_cards(published.filter(featured=True))[:FEATURED]),
+                count=totals["count"],
+                new_count=totals["new"],
             )
         )
+    graded = graded_models([model for model, _ in on_home])
     context = {
+        "results": strongest_results(on_home),
+        "evidence": EvidenceSummary(
+            levels=count_levels([model.objects.published() for model in graded]), strongest=[]
+        ),
+        "new_count": sum(section.new_count for section in sections),
+        "new_days": NEW_DAYS,
         "sections": sections,
-        "any_featured": any(section.featured for section in sections),
+        "featured": featured_items(on_home),
         "feed_url": feed_url(request.user),
         "advocate_count": AdvocateProfile.objects.listed().count(),
         "popular_tags": popular_tags(),
@@ -128,6 +216,19 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "advocate_count": advocates.count(),
     }
     return render(request, "home/tag_detail.html", context)
+
+
+def related_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """Every published item of a kind related to one by its tags, most shared first: where
+    the sidebar beside the item, which shows the first few, links to."""
+    model = content_model_or_404(kind)
+    declaration = kind_for(model)
+    if declaration is None:
+        raise Http404("No such kind of content.")
+    subject = get_viewable_or_404(model.objects.prefetch_related("tags"), request, slug=slug)
+    page = paginate(request, related_queryset(subject, for_cards(model.objects.published())))
+    context = {"subject": subject, "kind": declaration, "page": page}
+    return render(request, "home/related_list.html", context)
 
 
 def tag_list(request: HttpRequest) -> HttpResponse:

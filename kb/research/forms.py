@@ -10,6 +10,8 @@ from kb.sources.forms import SourcedFormMixin
 
 
 class ResearchLinkForm(SourcedFormMixin, ContentForm):
+    MARKDOWN_FIELDS = ("key_finding",)
+
     url_field = "url"
 
     class Meta(ContentForm.Meta):

@@ -27,11 +27,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 from PIL import Image as PillowImage
 from PIL import ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
 
-from kb.core.permissions import AnyUser
+from kb.core.permissions import AnyUser, can_add
+from kb.core.registry import kinds_where
 from kb.uploads.models import CONTENT_TYPES, EXTENSIONS, MAX_ALT_LENGTH, Image, ImageFormat
 
 # 40 megapixels: more than any camera photo or screenshot; decoded, up to 160 MB of RGBA.
@@ -110,6 +112,11 @@ class ImageFileField(forms.FileField):
         return attrs
 
 
+def can_upload_images(user: AnyUser) -> bool:
+    """Whoever may write an illustrated kind of content has a Markdown field to illustrate."""
+    return any(can_add(user, model) for model, _ in kinds_where("illustrated"))
+
+
 class ImageUploadForm(forms.Form):
     file = ImageFileField()
     alt = forms.CharField(
@@ -139,6 +146,47 @@ class ImageUploadForm(forms.Form):
         image.file.save("upload", encoded, save=False)
         image.save()
         return image
+
+
+class AttachImageForm(ImageUploadForm):
+    """An image added on a content form itself, for authors without JavaScript: the same
+    checks as the editor's upload, stored when the form is saved and its Markdown added to
+    the end of one of the form's Markdown fields (``markdown_fields``: name, label)."""
+
+    prefix = "image"
+    file = ImageFileField(label="Add an image", required=False)
+
+    def __init__(self, *args, markdown_fields: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.markdown_fields = markdown_fields
+        self.attached_to = ""  # the label of the field the image was added to
+        where = "the text you choose"
+        if len(markdown_fields) > 1:
+            self.fields["field"] = forms.ChoiceField(
+                label="Add it to the end of", choices=markdown_fields, required=False
+            )
+        else:
+            where = f"“{markdown_fields[0][1]}”"
+        self.fields["file"].help_text = (
+            f"{ACCEPTED}. It is uploaded when you save, and its Markdown is added to the end "
+            f"of {where}, where you can move it."
+        )
+
+    def attach(self, data: QueryDict, *, uploaded_by: AnyUser) -> QueryDict:
+        """The content form's data with the image stored and its Markdown appended to the
+        chosen field (the first, unless another is chosen); the data as it was when no
+        image was chosen. Call after ``is_valid()``."""
+        if not self.cleaned_data.get("file"):
+            return data
+        names = dict(self.markdown_fields)
+        name = self.cleaned_data.get("field") or self.markdown_fields[0][0]
+        image = self.save(uploaded_by=uploaded_by)
+        markdown = image.markdown(self.cleaned_data["alt"])
+        data = data.copy()
+        text = (data.get(name) or "").rstrip()
+        data[name] = f"{text}\n\n{markdown}" if text else markdown
+        self.attached_to = names[name]
+        return data
 
 
 def encode_image(

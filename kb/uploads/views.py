@@ -11,15 +11,8 @@ from django.http import FileResponse, Http404, HttpRequest, JsonResponse
 from django.views.decorators.http import require_POST, require_safe
 
 from kb.advocates.models import AdvocateProfile
-from kb.core.permissions import AnyUser, can_add
-from kb.core.registry import kinds_where
-from kb.uploads.forms import ImageUploadForm
+from kb.uploads.forms import ImageUploadForm, can_upload_images
 from kb.uploads.models import CONTENT_TYPES, EXTENSIONS, Image, ImageFormat
-
-
-def can_upload_images(user: AnyUser) -> bool:
-    """Whoever may write an illustrated kind of content has a Markdown field to illustrate."""
-    return any(can_add(user, model) for model, _ in kinds_where("illustrated"))
 
 
 @require_POST

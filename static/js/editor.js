@@ -7,7 +7,8 @@
                                           (and an "Insert image" button, given an upload URL)
      data-preview-url="/preview/"          POST text → 200 sanitised HTML fragment, 400 message
      data-upload-url="/uploads/images/"    POST file, alt → 201 {"markdown", "url", ...},
-                                          4xx {"error"}; optional
+                                          4xx {"error"}; optional. The form's own image
+                                          field ([data-upload-fallback]) is then hidden.
      data-autocomplete-fields="a b"        names of the <select multiple>s to turn into chips
      data-autocomplete-url="/…/related/"   GET field=<name>&q=… → {"results": [{"id", "label"}]}
    The CSRF token comes from the form's csrfmiddlewaretoken input (the cookie is HttpOnly). */
@@ -439,9 +440,17 @@
     const uploadUrl = root.getAttribute("data-upload-url");
     const searchUrl = root.getAttribute("data-autocomplete-url");
     if (previewUrl) {
-      controlsNamed(root, namesIn(root, "data-markdown-fields"), "textarea").forEach((textarea) => {
+      const textareas = controlsNamed(root, namesIn(root, "data-markdown-fields"), "textarea");
+      textareas.forEach((textarea) => {
         enhanceMarkdown(root, textarea, previewUrl, uploadUrl);
       });
+      /* The form's own image field is for browsers without this script: with "Insert image"
+         buttons it is hidden, unless it is showing an error. */
+      if (uploadUrl && textareas.length) {
+        root.querySelectorAll("[data-upload-fallback]").forEach((fallback) => {
+          if (!fallback.querySelector(".field-error")) fallback.hidden = true;
+        });
+      }
     }
     if (searchUrl) {
       controlsNamed(root, namesIn(root, "data-autocomplete-fields"), "select[multiple]").forEach(

@@ -47,8 +47,9 @@ def test_the_card_shows_the_headline_in_points_and_the_evidence_level(
     html = reader_client.get(reverse("casestudies:list")).content.decode()
     card = html[html.index('class="card card-casestudy"') :]
     card = card[: card.index("</article>")]
+    pp = '<abbr title="percentage points">pp</abbr>'
     assert (
-        "<strong>Applications via LinkedIn:</strong> 12% → 27%, +15 points (an improvement)" in card
+        f"<strong>Applications via LinkedIn:</strong> 12% → 27%, +15 {pp} (an improvement)" in card
     )
     assert "Cost per hire" not in card
     assert f'href="{reverse("evidence_levels")}#level-4"' in card
@@ -59,7 +60,10 @@ def test_a_fall_that_is_an_improvement_says_so_and_keeps_its_currency(
 ) -> None:
     case_study.metrics.update(is_headline=False)
     html = reader_client.get(reverse("casestudies:list")).content.decode()
-    assert "<strong>Cost per hire:</strong> £1,200 → £900, −25% (an improvement)" in html
+    assert (
+        "<strong>Cost per hire:</strong> £1,200 → £900, −25% (an improvement — lower is better)"
+        in html
+    )
 
 
 def test_the_form_refuses_two_headlines_and_keeps_what_was_typed(

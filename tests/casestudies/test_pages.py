@@ -264,12 +264,13 @@ def test_the_detail_shows_each_metric_with_its_change(reader_client: Client) -> 
     # percentage changes by percentage points, not per cent.
     assertContains(response, "+17 applications (+121.4%)")
     assertContains(response, "−£17 (−54.8%)")
-    assertContains(response, "+15 points")
+    assertContains(response, '+15 <abbr title="percentage points">pp</abbr>', html=False)
     assertContains(response, '<td data-label="Before">—</td>', html=False)
     # Currencies lead, other units follow; a fall in a cost is shown as an improvement.
     assertContains(response, '<td data-label="Before">£31</td>', html=False)
     assertContains(response, '<td data-label="After">31 applications</td>', html=False)
-    assert response.content.decode().count("(an improvement)") == 3
+    assert response.content.decode().count(">an improvement<") == 2
+    assert response.content.decode().count(">an improvement — lower is better<") == 1
 
 
 def test_the_detail_shows_related_case_studies_sharing_tags(reader_client: Client) -> None:

@@ -55,12 +55,74 @@ def test_it_counts_a_fall_as_a_deterioration_when_higher_is_better() -> None:
     assert change.improved is False
 
 
-def test_it_tells_a_change_of_a_percentage_in_points() -> None:
+def test_it_tells_a_change_of_a_percentage_in_percentage_points() -> None:
     change = Change(D("10"), D("12.5"), "%")
     assert change.percent is None
-    assert change.text == "+2.5 points"
-    assert change.summary == "10% → 12.5%, +2.5 points"
-    assert Change(D("10"), D("9"), "%").text == "−1 point"
+    assert change.text == "+2.5 percentage points"
+    assert change.summary == "10% → 12.5%, +2.5 percentage points"
+    assert Change(D("10"), D("9"), "%").text == "−1 percentage point"
+
+
+PP = '<abbr title="percentage points">pp</abbr>'
+
+
+def test_on_a_page_percentage_points_are_pp_with_the_words_for_screen_readers() -> None:
+    change = Change(D("12"), D("27"), "%")
+    assert change.text_html == f"+15 {PP}"
+    assert change.summary_html == f"12% → 27%, +15 {PP}"
+    assert change.detail_html == f"+15 {PP}"
+    assert Change(D("10"), D("9"), "%").text_html == f"−1 {PP}"
+
+
+def test_on_a_page_other_units_are_escaped_and_never_abbreviated() -> None:
+    change = Change(D("10"), D("20"), "<b>percentage points</b>")
+    assert "<b>" not in change.summary_html
+    assert "&lt;b&gt;percentage points&lt;/b&gt;" in change.summary_html
+    assert "abbr" not in change.detail_html
+
+
+def test_a_currency_keeps_its_symbol_in_every_wording() -> None:
+    change = Change(D("1200"), D("900"), "£", lower_is_better=True)
+    assert change.amount_text == "−£300"
+    assert change.detail == "−£300 (−25%)"
+    assert change.summary_html == "£1,200 → £900, −25%"
+    assert Change(D("0"), D("40"), "€").text == "+€40"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "lower_is_better", "verdict"),
+    [
+        (D("26"), D("2"), True, "an improvement — lower is better"),
+        (D("2"), D("26"), True, "a deterioration — lower is better"),
+        (D("12"), D("27"), False, "an improvement"),
+        (D("27"), D("12"), False, "a deterioration"),
+        (D("5"), D("5"), True, ""),
+        (None, D("5"), False, ""),
+    ],
+)
+def test_it_says_in_words_whether_a_change_is_an_improvement(
+    before: Decimal | None, after: Decimal, lower_is_better: bool, verdict: str
+) -> None:
+    assert Change(before, after, "h", lower_is_better).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "unit", "lower_is_better", "gain"),
+    [
+        (D("26"), D("2"), "h", True, 13.0),  # a fall that is an improvement
+        (D("12"), D("27"), "%", False, 2.25),  # percentages too, by their ratio
+        (D("1200"), D("900"), "£", True, 1200 / 900),
+        (D("1200"), D("900"), "£", False, None),  # a fall that is a loss
+        (D("0"), D("40"), "clicks", False, None),  # no ratio from a zero baseline
+        (D("-5"), D("5"), "", False, None),
+        (D("5"), D("5"), "", False, None),
+        (None, D("5"), "", False, None),
+    ],
+)
+def test_the_gain_is_how_many_times_better_in_the_better_direction(
+    before: Decimal | None, after: Decimal, unit: str, lower_is_better: bool, gain: float | None
+) -> None:
+    assert Change(before, after, unit, lower_is_better).gain == pytest.approx(gain)
 
 
 def test_it_gives_the_percentage_change_for_ordinary_units() -> None:
@@ -149,7 +211,7 @@ def test_an_experiments_headline_is_its_measure_against_the_baseline() -> None:
     [
         (D("14"), D("31"), "applications", "+17 applications", "+17 applications (+121.4%)"),
         (D("1200"), D("900"), "£", "−£300", "−£300 (−25%)"),
-        (D("12"), D("27"), "%", "+15%", "+15 points"),
+        (D("12"), D("27"), "%", "+15%", "+15 percentage points"),
         (D("0"), D("40"), "clicks", "+40 clicks", "+40 clicks"),
         (None, D("40"), "clicks", "—", "—"),
         (D("5"), D("5"), "", "0", "0 (0%)"),

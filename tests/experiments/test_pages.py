@@ -187,7 +187,9 @@ def test_a_card_shows_the_change_against_baseline_and_target(reader_client: Clie
         lower_is_better=True,
     )
     response = list_page(reader_client)
-    assertContains(response, "£1,200 → £900, −25% (an improvement) · target £1,000, met")
+    assertContains(
+        response, "£1,200 → £900, −25% (an improvement — lower is better) · target £1,000, met"
+    )
 
 
 # The detail ------------------------------------------------------------------------------
@@ -214,8 +216,12 @@ def test_a_percentage_changes_in_points(reader_client: Client) -> None:
         baseline=Decimal("2.5"), target=Decimal("4"), result=Decimal("3.75"), unit="%"
     )
     response = reader_client.get(experiment.get_absolute_url())
-    assertContains(response, "2.5% → 3.75%, +1.25 points")
-    assertContains(response, "−0.25 points (target not met)")
+    assertContains(
+        response, '2.5% → 3.75%, +1.25 <abbr title="percentage points">pp</abbr>', html=False
+    )
+    assertContains(
+        response, '−0.25 <abbr title="percentage points">pp</abbr> (target not met)', html=False
+    )
 
 
 def test_a_missing_baseline_or_result_shows_a_dash(reader_client: Client) -> None:

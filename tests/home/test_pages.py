@@ -48,10 +48,11 @@ def test_home_shows_featured_published_items_only(reader_client: Client) -> None
     CaseStudyFactory(title="Featured case study", featured=True)
     ResearchLinkFactory(title="Featured research", featured=True)
     ArticleFactory(title="Featured article", featured=True)
+    ArticleFactory(title="Featured guide", featured=True)  # four: full rows of two
     CaseStudyFactory(title="Featured draft", featured=True, **DRAFT)
     CaseStudyFactory(title="Ordinary case study")
     featured = section(reader_client.get(reverse("home")), "featured-heading")
-    for title in ("Featured case study", "Featured research", "Featured article"):
+    for title in ("Featured case study", "Featured research", "Featured article", "Featured guide"):
         assert title in featured
     assert "Featured draft" not in featured
     assert "Ordinary case study" not in featured

@@ -26,7 +26,7 @@ def test_a_case_study_hit_shows_the_headline_and_the_evidence_level(reader_clien
     case_study.save()  # index it with its metrics (the factory indexes before they exist)
     response = reader_client.get(reverse("search:results"), {"q": "hiring"})
     (hit,) = response.context["results"].hits
-    assert hit.subtitle.endswith("Applications via LinkedIn: 12% → 27%, +15 points")
+    assert hit.subtitle.endswith("Applications via LinkedIn: 12% → 27%, +15 percentage points")
     assert hit.evidence_level == 4
     assert f"{reverse('evidence_levels')}#level-4" in response.content.decode()
 

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Permission
 
-from kb.uploads.views import can_upload_images
+from kb.uploads.forms import can_upload_images
 from tests.factories import UserFactory
 
 

@@ -1,10 +1,13 @@
-"""Template helpers: Markdown rendering, the evidence badge, and names of kinds and people."""
+"""Template helpers: Markdown rendering, the evidence badge, a measured change's chart, and
+names of kinds and people."""
 
 from django import template
 from django.utils.safestring import SafeString
 
+from kb.core.charts import ChangeChart
 from kb.core.evidence import EXPLANATIONS, EvidenceLevel
 from kb.core.markdown import render_markdown, render_markdown_lite
+from kb.core.measures import Change
 from kb.core.registry import kind_for
 
 register = template.Library()
@@ -54,3 +57,10 @@ def person(user, fallback: str = "someone") -> str:
     if user is None:
         return fallback
     return user.get_full_name() or user.username
+
+
+@register.inclusion_tag("includes/change_chart.html")
+def change_chart(change: Change, title: str, slug: str | int) -> dict:
+    """A measured change as a before/after bar chart (kb.core.charts); ``slug`` keeps its
+    ids unique on the page."""
+    return {"chart": ChangeChart(f"change-{slug}", title, change)}
