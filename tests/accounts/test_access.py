@@ -30,6 +30,7 @@ ADOPTION_ROLES = importlib.import_module("kb.departments.migrations.0002_stages_
 QUESTION_ROLES = importlib.import_module("kb.questions.migrations.0002_editors_moderate_questions")
 COLLECTION_ROLES = importlib.import_module("kb.collections.migrations.0002_audiences_and_roles")
 SYNONYM_ROLES = importlib.import_module("kb.search.migrations.0007_query_synonyms")
+FRESHNESS_ROLES = importlib.import_module("kb.freshness.migrations.0002_default_policies")
 
 User = get_user_model()
 PASSWORD = "secret-pass-123"  # what UserFactory sets
@@ -203,6 +204,7 @@ def test_each_role_group_holds_exactly_the_permissions_in_roles_py_and_on_every_
     on_questions = {f"questions.{perm}" for perm in QUESTION_ROLES.EDITOR_PERMS if role == EDITOR}
     on_collections = {f"collections.{name}" for name in COLLECTION_ROLES.ROLE_PERMS[role]}
     on_synonyms = set(SYNONYM_ROLES.ROLE_PERMS.get(role, []))
+    on_freshness = {f"freshness.{name}" for name in FRESHNESS_ROLES.ROLE_PERMS.get(role, [])}
     assert granted == (
         set(ROLE_PERMS[role])
         | on_kinds
@@ -211,6 +213,7 @@ def test_each_role_group_holds_exactly_the_permissions_in_roles_py_and_on_every_
         | on_questions
         | on_collections
         | on_synonyms
+        | on_freshness
     )
 
 

@@ -215,7 +215,8 @@ def test_a_trashed_collection_has_no_feed(reader: User, editor: User) -> None:
 def test_an_unknown_or_malformed_slug_is_not_found(reader: User, feed: str, slug: str) -> None:
     ArticleFactory(tags=["video"])
     response = Client().get(f"/feeds/{feed_token(reader)}/{feed}/{slug}.atom")
-    assert response.status_code == 404
+    # A NUL character is refused before any view looks (kb.core.middleware).
+    assert response.status_code == (400 if slug == "%00" else 404)
 
 
 @pytest.mark.parametrize(
