@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "kb.search",
     "kb.questions",
     "kb.departments",
+    "kb.follows",
     "kb.home",
 ]
 
@@ -254,6 +255,8 @@ KB_MARKDOWN_IMAGE_HOSTS = [host.lower() for host in envlist("KB_MARKDOWN_IMAGE_H
 KB_TRASH_DAYS = envint("KB_TRASH_DAYS", "30")
 # How long check_links waits for each source site to answer one request, in seconds.
 KB_LINK_CHECK_TIMEOUT = envint("KB_LINK_CHECK_TIMEOUT", "10")
+# Digest e-mails go out from this hour (local time) after their day or week has ended.
+KB_DIGEST_HOUR = envint("KB_DIGEST_HOUR", "7")
 
 LOGGING = {
     "version": 1,

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kb.core.markdown import render_markdown_text
 from kb.core.registry import kind_for, kinds_where
+from kb.follows.services import Following, following_of
 from kb.home.models import FeedKey
 
 FEED_ITEMS = 30
@@ -75,11 +76,15 @@ def feed_reset(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('home')}#feed")
 
 
-def _latest() -> list:
+def _latest(following: Following | None = None) -> list:
     """The newest published items of every kind in the feed, newest first (a query or
-    two per kind, whatever the number of items)."""
+    two per kind, whatever the number of items); only those from what the user follows
+    when ``following`` holds anything."""
+    following = following or Following()
     items = chain.from_iterable(
-        model.objects.published().for_cards().order_by("-published_at")[:FEED_ITEMS]
+        following.narrow(model.objects.published())
+        .for_cards()
+        .order_by("-published_at")[:FEED_ITEMS]
         for model, _ in kinds_where("in_feed")
     )
     return sorted(items, key=lambda item: item.published_at, reverse=True)[:FEED_ITEMS]
@@ -109,16 +114,25 @@ def _description(item) -> str:
 @login_not_required
 @require_safe
 def latest_feed(request: HttpRequest, token: str) -> HttpResponse:
-    _user_for(token)
+    following = following_of(_user_for(token))
     site = settings.SITE_URL
     feed = Atom1Feed(
-        title=f"New in {settings.SITE_NAME}",
+        title=(
+            f"New in what you follow in {settings.SITE_NAME}"
+            if following.anything
+            else f"New in {settings.SITE_NAME}"
+        ),
         link=f"{site}/",
-        description="What is published in the KB, as it is published.",
+        description=(
+            "What is published on the topics, platforms, departments, advocates and briefs "
+            "you follow, as it is published."
+            if following.anything
+            else "What is published in the KB, as it is published."
+        ),
         feed_url=f"{site}{request.path}",
         language="en",
     )
-    for item in _latest():
+    for item in _latest(following):
         author = getattr(item, "author", None)
         feed.add_item(
             title=_xml_text(f"{kind_for(item).label}: {item.title}"),

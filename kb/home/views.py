@@ -13,12 +13,14 @@ from kb.advocates.models import AdvocateProfile
 from kb.comments.models import for_cards
 from kb.core.evidence import EVIDENCE_FIELD, EvidenceLevel, graded_models
 from kb.core.registry import ContentKind, kinds_where
+from kb.follows.services import for_you
 from kb.home.feeds import feed_url
 
 FEATURED = 3
 TAG_PAGE_SECTION = 12
 POPULAR_TAGS = 24
 STRONGEST = 3
+FOR_YOU = 8
 
 
 @dataclass
@@ -100,6 +102,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "feed_url": feed_url(request.user),
         "advocate_count": AdvocateProfile.objects.listed().count(),
         "popular_tags": popular_tags(),
+        "for_you": for_you(request.user, limit=FOR_YOU),
     }
     return render(request, "home/home.html", context)
 
