@@ -116,19 +116,22 @@ def _description(item) -> str:
 def latest_feed(request: HttpRequest, token: str) -> HttpResponse:
     following = following_of(_user_for(token))
     site = settings.SITE_URL
-    feed = Atom1Feed(
-        title=(
-            f"New in what you follow in {settings.SITE_NAME}"
-            if following.anything
-            else f"New in {settings.SITE_NAME}"
-        ),
-        link=f"{site}/",
-        description=(
+    if following.anything:
+        title = f"New in what you follow in {settings.SITE_NAME}"
+        about = (
             "What is published on the topics, platforms, departments, advocates and briefs "
             "you follow, as it is published."
-            if following.anything
-            else "What is published in the KB, as it is published."
-        ),
+        )
+    else:
+        title, about = (
+            f"New in {settings.SITE_NAME}",
+            "What is published in the KB, as it is published.",
+        )
+    feed = Atom1Feed(
+        title=title,
+        link=f"{site}/",
+        description=about,
+        subtitle=about,
         feed_url=f"{site}{request.path}",
         language="en",
     )

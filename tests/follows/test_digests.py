@@ -213,7 +213,7 @@ def test_the_email_has_both_bodies_with_headlines_evidence_and_an_unsubscribe_li
         local(7, 12),
         title="What staff videos do",
         tags=["Video"],
-        key_finding="Staff videos double *reach*.",
+        key_finding="Staff videos double reach.",
         evidence_level=3,
     )
     type(study).objects.filter(pk=study.pk).update(source=source)
