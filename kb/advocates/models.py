@@ -1,11 +1,13 @@
 """Departments and advocate profiles (one per user), with their public handles."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.urls import reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from taggit.managers import TaggableManager
 
 from kb.core.markdown import markdown_to_text
+from kb.core.models import unique_slug
 from kb.core.permissions import AnyUser, perm_name
 from kb.core.search import (
     TAGS,
@@ -19,6 +21,20 @@ from kb.core.search import (
 from kb.platforms.models import PLATFORMS, Platform, platform_facets
 
 
+def department_slug_reserved(slug: str) -> bool:
+    """Whether ``/departments/<slug>/`` is another page's address (the adoption dashboard's
+    "dashboard"), so a department with that slug could never be reached. Asked of the
+    URLconf, so a page added there later reserves its word too."""
+    try:
+        path = reverse("departments:detail", args=[slug])
+    except NoReverseMatch:
+        return False  # not a slug at all: the field's own validation says so
+    try:
+        return resolve(path).url_name != "detail"
+    except Resolver404:
+        return True
+
+
 class Department(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
@@ -28,6 +44,17 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.name, 120, reserved=department_slug_reserved)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.slug and department_slug_reserved(self.slug):
+            raise ValidationError(
+                {"slug": f"“{self.slug}” is the address of another page; choose another slug."}
+            )
 
 
 DEPARTMENT = FacetField("department", "Department", position=30)

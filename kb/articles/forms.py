@@ -4,7 +4,7 @@ from django import forms
 
 from kb.articles.models import Article
 from kb.casestudies.models import CaseStudy
-from kb.core.forms import ContentForm
+from kb.core.forms import ChosenAndRecentSelectMultiple, ContentForm
 from kb.research.models import ResearchLink
 
 
@@ -19,6 +19,8 @@ class ArticleForm(ContentForm):
             "summary": forms.Textarea(attrs={"rows": 2}),
             "body": forms.Textarea(attrs={"rows": 20}),
             "published_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "related_case_studies": ChosenAndRecentSelectMultiple,
+            "related_research": ChosenAndRecentSelectMultiple,
         }
 
     def __init__(self, *args, **kwargs) -> None:

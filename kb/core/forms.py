@@ -3,6 +3,8 @@ started from, and sane tags. Status changes are not form fields: they go through
 workflow, which records who made each one.
 """
 
+import copy
+
 from django import forms
 from django.db import models
 from django.urls import reverse
@@ -11,6 +13,37 @@ from kb.core.permissions import AnyUser, can_publish
 
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
+
+
+# How many of the newest items a related-items picker lists besides the chosen ones.
+RECENT_CHOICES = 100
+
+
+class ChosenAndRecentSelectMultiple(forms.SelectMultiple):
+    """A multiple select over a model queryset that lists only the chosen items and the
+    ``recent`` newest, by title. The form still accepts any item of the field's queryset
+    (the editor's autocomplete finds them by title, kb.articles.views.related_options);
+    listing every published item would make each edit page carry one option per item,
+    seconds to render at 100,000 items."""
+
+    recent = RECENT_CHOICES
+
+    def optgroups(self, name: str, value: list, attrs=None) -> list:
+        every = self.choices
+        queryset = getattr(every, "queryset", None)
+        if queryset is None:
+            return super().optgroups(name, value, attrs)
+        chosen = [pk for pk in value if str(pk).isdigit()]
+        newest = queryset.order_by("-published_at", "-pk").values_list("pk", flat=True)
+        shown = copy.copy(every)
+        shown.queryset = queryset.filter(
+            models.Q(pk__in=chosen) | models.Q(pk__in=list(newest[: self.recent]))
+        )
+        self.choices = shown
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = every
 
 
 # URLs typed without a scheme get https:// (Django 6's default, adopted now).

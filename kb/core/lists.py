@@ -1,11 +1,13 @@
 """List pages: filter with django-filter, paginate, and relate items by shared tags."""
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_filters import FilterSet
+from taggit.models import TaggedItem
 
 
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = None) -> Page:
@@ -35,13 +37,35 @@ def render_filtered_list(
 
 
 def related_by_tags(obj, queryset: QuerySet, limit: int = 4) -> list:
-    """Other items of ``queryset`` sharing the most tags with ``obj``, newest first on ties."""
+    """Other items of ``queryset`` sharing the most tags with ``obj``, newest first on ties.
+
+    Shared tags are counted in the tag table alone, through its index on (content type,
+    object id): first the few items sharing two tags or more, ranked; then, if the page
+    wants more, the newest items sharing one, read down the date index. Joining the tags
+    to the items and grouping the items (``annotate(Count("tags"))``) made PostgreSQL cast
+    every tag row's object id to the items' key type, which no index serves: a minute a
+    page at 100,000 items.
+    """
     tag_ids = [tag.pk for tag in obj.tags.all()]
     if not tag_ids:
         return []
-    return list(
-        queryset.filter(tags__in=tag_ids)
-        .exclude(pk=obj.pk)
-        .annotate(shared_tags=Count("tags"))
-        .order_by("-shared_tags", "-published_at")[:limit]
+    content_type = ContentType.objects.get_for_model(queryset.model)
+    tagged = TaggedItem.objects.filter(content_type=content_type, tag_id__in=tag_ids).exclude(
+        object_id=obj.pk
     )
+    found: list = []
+    if len(tag_ids) > 1:
+        per_item = tagged.order_by().values("object_id").annotate(shared=Count("pk"))
+        shared = per_item.filter(object_id=OuterRef("pk")).values("shared")
+        found = list(
+            queryset.filter(pk__in=per_item.filter(shared__gte=2).values("object_id"))
+            .annotate(shared_tags=Subquery(shared))
+            .order_by("-shared_tags", "-published_at", "-pk")[:limit]
+        )
+    if len(found) < limit:
+        found += (
+            queryset.filter(pk__in=tagged.values("object_id"))
+            .exclude(pk__in=[obj.pk, *(item.pk for item in found)])
+            .order_by("-published_at", "-pk")[: limit - len(found)]
+        )
+    return found

@@ -6,6 +6,7 @@ built on them. The workflow app moves items between states; this module only say
 each state means for readers.
 """
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import ClassVar
 
@@ -103,15 +104,21 @@ class ContentManager(models.Manager.from_queryset(ContentQuerySet)):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
-def unique_slug(instance: models.Model, text: str, max_length: int = 200) -> str:
-    """A slug from ``text`` that no other row of the same model uses (suffix -2, -3, …)."""
+def unique_slug(
+    instance: models.Model,
+    text: str,
+    max_length: int = 200,
+    reserved: Callable[[str], bool] | None = None,
+) -> str:
+    """A slug from ``text`` that no other row of the same model uses (suffix -2, -3, …),
+    and that ``reserved`` does not refuse (a word some other page's address takes)."""
     base = slugify(text)[: max_length - 8].strip("-") or "item"
     manager = type(instance)._base_manager  # slugs in the trash are still taken
     taken = set(
         manager.filter(slug__startswith=base).exclude(pk=instance.pk).values_list("slug", flat=True)
     )
     slug, n = base, 2
-    while slug in taken:
+    while slug in taken or (reserved is not None and reserved(slug)):
         slug, n = f"{base}-{n}", n + 1
     return slug
 

@@ -79,7 +79,8 @@ class Facet:
 @dataclass
 class SearchDocument:
     """What the index holds of one object. ``facets`` lists the values of the declared
-    facets that have no ``field``; ``evidence_level`` orders results of equal relevance."""
+    facets that have no ``field``; ``evidence_level`` orders results of equal relevance;
+    ``audience`` names who else may find it while it is not published."""
 
     title: str
     url: str
@@ -92,6 +93,9 @@ class SearchDocument:
     owner_id: int | None = None
     evidence_level: int | None = None
     facets: list[Facet] = field(default_factory=list)
+    # Users who may find it though it is not published (the owner always may): the
+    # advocates asked a private question. Meant for a few documents and a few users each.
+    audience: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

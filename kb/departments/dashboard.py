@@ -1,19 +1,20 @@
 """The adoption dashboard's numbers: month by month and all time, for the organisation
 and per department, from a bounded number of queries.
 
-Every measure is one query grouped by department with a filtered count per month,
-whatever the number of months or departments — one per kind of content for the
-contributions — and the organisation's sums and the totals are put together here in
-Python. An item belongs to the
-department it names or its owner's (``department_path``); by its id, so a department
-renamed mid-period keeps its whole history under its new name.
+Every measure is one query grouped by department and month — the contributions of every
+kind one query too (a UNION ALL), questions asked and answered one — whatever the number
+of months, departments or kinds; the organisation's sums and the totals are put together
+here in Python. A row's month is its bucket among the period's month boundaries
+(``Buckets``), found in SQL. An item belongs to the department it names or its owner's
+(``department_path``); by its id, so a department renamed mid-period keeps its whole
+history under its new name.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -65,6 +66,7 @@ class Filters:
 
 
 BEFORE: Month = (0, 0)  # the bucket of everything before the period: sorts first
+NO_DATE = -1  # the bucket of a row whose date is empty (a question not answered)
 
 
 def _month_start(month: Month, dates: bool) -> date | datetime:
@@ -74,76 +76,100 @@ def _month_start(month: Month, dates: bool) -> date | datetime:
     return first if dates else midnight
 
 
-def _by_month(
-    queryset: QuerySet,
-    date_field: str,
-    dept_path: str,
-    months: list[Month],
-    conditions: dict[str, Q] | None = None,
-    *,
-    distinct: bool = False,
-) -> dict[str, Counts]:
-    """Counts by department and month, for each named condition: the one query a measure
-    costs, whatever the number of months and departments.
+@dataclass(frozen=True)
+class Buckets:
+    """The months of a period as buckets of a date column: 0 before the period, k for
+    ``months[k - 1]``, ``len(months) + 1`` after it, ``NO_DATE`` for an empty date.
 
-    Each month is a filtered COUNT over the raw column between two boundaries in the
-    site's time zone (not a truncation of every row, which SQLite would compute row by
-    row in Python), and everything before the period falls into ``BEFORE``. ``distinct``
-    when a filter joins a many-valued relation (tags, platforms), which repeats rows.
-    """
-    conditions = conditions or {"n": Q()}
-    dates = queryset.model._meta.get_field(date_field).get_internal_type() == "DateField"
-    bounds = [_month_start(m, dates) for m in [*months, next_month(months[-1])]]
-    aggregates = {}
-    for name, condition in conditions.items():
-        aggregates[f"{name}_before"] = Count(
-            "pk", filter=condition & Q(**{f"{date_field}__lt": bounds[0]}), distinct=distinct
-        )
-        for i in range(len(months)):
-            period = Q(**{f"{date_field}__gte": bounds[i], f"{date_field}__lt": bounds[i + 1]})
-            aggregates[f"{name}_{i}"] = Count("pk", filter=condition & period, distinct=distinct)
-    rows = (
-        queryset.filter(**{f"{date_field}__lt": bounds[-1]})
-        .order_by()
-        .values(dept_path)
-        .annotate(**aggregates)
+    A row's bucket is the number of month boundaries (local midnights) at or before its
+    date, computed in SQL as a binary search of nested CASEs: four comparisons a row for
+    a year, where a filtered count per month compares every row with every month, and a
+    truncation to the month would run row by row in Python on SQLite."""
+
+    months: list[Month]
+
+    def bounds(self, model, date_field: str) -> list[date | datetime]:
+        dates = model._meta.get_field(date_field).get_internal_type() == "DateField"
+        return [_month_start(m, dates) for m in [*self.months, next_month(self.months[-1])]]
+
+    def end(self, model, date_field: str) -> date | datetime:
+        return self.bounds(model, date_field)[-1]
+
+    def of(self, model, date_field: str) -> Case | Value:
+        bounds = self.bounds(model, date_field)
+
+        def search(low: int, high: int) -> Case | Value:
+            if low == high:
+                return Value(low)
+            middle = (low + high + 1) // 2  # the bucket is at least middle from this bound on
+            return Case(
+                When(**{f"{date_field}__gte": bounds[middle - 1]}, then=search(middle, high)),
+                default=search(low, middle - 1),
+                output_field=IntegerField(),
+            )
+
+        found = search(0, len(bounds))
+        if model._meta.get_field(date_field).null:
+            return Case(
+                When(**{f"{date_field}__isnull": True}, then=Value(NO_DATE)),
+                default=found,
+                output_field=IntegerField(),
+            )
+        return found
+
+    def month(self, bucket: int) -> Month | None:
+        """The month of a bucket (BEFORE for the one before the period); None if outside."""
+        if bucket == 0:
+            return BEFORE
+        if 1 <= bucket <= len(self.months):
+            return self.months[bucket - 1]
+        return None
+
+
+def _grouped(queryset: QuerySet, columns: dict, *, distinct: bool = False) -> QuerySet:
+    """``queryset``'s rows counted by ``columns`` (name → expression), as ``n``. The
+    names start ``measure_`` so as not to clash with the models' fields.
+    ``distinct`` when a filter joins a many-valued relation (tags, platforms), which
+    repeats rows."""
+    return (
+        queryset.order_by()
+        .annotate(**columns)
+        .values(*columns)
+        .annotate(n=Count("pk", distinct=distinct))
     )
-    result: dict[str, Counts] = {name: defaultdict(int) for name in conditions}
-    for row in rows:
-        dept = row[dept_path]
-        for name in conditions:
-            result[name][(dept, BEFORE)] += row[f"{name}_before"]
-            for i, month in enumerate(months):
-                result[name][(dept, month)] += row[f"{name}_{i}"]
-    return result
 
 
 @dataclass
 class Measure:
-    """One measure's numbers: per department and month; ``org`` sums the departments."""
+    """One measure's numbers: per department and month, and the organisation's sums."""
 
     counts: Counts
+    # Month → number, per department (None: items of no department) and for the whole
+    # organisation, made once from ``counts`` so that each look-up reads one month.
+    _departments: dict[int | None, dict[Month, int]] = field(init=False, repr=False)
+    _organisation: dict[Month, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._departments = defaultdict(lambda: defaultdict(int))
+        self._organisation = defaultdict(int)
+        for (department, month), n in self.counts.items():
+            self._departments[department][month] += n
+            self._organisation[month] += n
+
+    def _months(self, department: int | None) -> dict[Month, int]:
+        if department is None:
+            return self._organisation
+        return self._departments.get(department, {})
 
     def month(self, month: Month, department: int | None = None) -> int:
-        if department is not None:
-            return self.counts.get((department, month), 0)
-        return sum(n for (_, m), n in self.counts.items() if m == month)
+        return self._months(department).get(month, 0)
 
     def between(self, months: list[Month], department: int | None = None) -> int:
-        wanted = set(months)
-        return sum(
-            n
-            for (d, m), n in self.counts.items()
-            if m in wanted and (department is None or d == department)
-        )
+        return sum(self.month(month, department) for month in months)
 
     def until(self, month: Month, department: int | None = None) -> int:
         """All up to and including ``month`` (what "all time" means at the period's end)."""
-        return sum(
-            n
-            for (d, m), n in self.counts.items()
-            if m <= month and (department is None or d == department)
-        )
+        return sum(n for m, n in self._months(department).items() if m <= month)
 
 
 @dataclass
@@ -183,6 +209,8 @@ def build(filters: Filters) -> Dashboard:
     departments = list(Department.objects.order_by("name"))
     if filters.department is not None:
         departments = [d for d in departments if d.pk == filters.department.pk]
+    buckets = Buckets(filters.months)
+    joins = filters.platform is not None or filters.topic is not None
 
     profiles = _narrow(
         AdvocateProfile.objects.listed(),
@@ -191,21 +219,19 @@ def build(filters: Filters) -> Dashboard:
         platforms="platforms",
         tags="expertise",
     )
-    months = filters.months
-    joins = filters.platform is not None or filters.topic is not None
-    advocates = Measure(
-        _by_month(profiles, "created_at", "department", months, distinct=joins)["n"]
+    advocates: Counts = defaultdict(int)
+    rows = _grouped(
+        profiles.filter(created_at__lt=buckets.end(AdvocateProfile, "created_at")),
+        {
+            "measure_dept": F("department"),
+            "measure_bucket": buckets.of(AdvocateProfile, "created_at"),
+        },
+        distinct=joins,
     )
+    for row in rows:
+        advocates[(row["measure_dept"], buckets.month(row["measure_bucket"]))] += row["n"]
 
-    contributions, left_out = [], []
-    for model, kind, published in published_by_kind():
-        if filters.platform is not None and not _has_platforms(model):
-            left_out.append(kind.label_plural.lower())
-            continue
-        path = department_path(model)
-        items = _narrow(published, filters, dept=path, platforms="platforms", tags="tags")
-        counts = _by_month(items, "published_at", path, months, distinct=joins)["n"]
-        contributions.append((kind.label_plural, Measure(counts)))
+    contributions, left_out = _contributions(filters, buckets, joins)
 
     experiments = _narrow(
         Experiment.objects.published().filter(outcome__in=FINISHED),
@@ -214,27 +240,52 @@ def build(filters: Filters) -> Dashboard:
         platforms="platforms",
         tags="tags",
     )
-    runs = _by_month(
-        experiments,
-        "end_date",
-        "department",
-        months,
-        {"finished": Q(), "succeeded": Q(outcome=Outcome.SUCCEEDED)},
+    finished: Counts = defaultdict(int)
+    succeeded: Counts = defaultdict(int)
+    rows = _grouped(
+        experiments.filter(end_date__lt=buckets.end(Experiment, "end_date")),
+        {
+            "measure_dept": F("department"),
+            "measure_bucket": buckets.of(Experiment, "end_date"),
+            "measure_won": Case(When(outcome=Outcome.SUCCEEDED, then=1), default=0),
+        },
         distinct=joins,
     )
+    for row in rows:
+        key = (row["measure_dept"], buckets.month(row["measure_bucket"]))
+        finished[key] += row["n"]
+        succeeded[key] += row["n"] if row["measure_won"] else 0
+
     questions = _narrow(
         Question.objects.live(), filters, dept="department", platforms="platform", tags="topics"
     )
+    asked: Counts = defaultdict(int)
+    answered: Counts = defaultdict(int)
+    # Asked and answered in one query: answered after asked, so asked before the end.
+    rows = _grouped(
+        questions.filter(created_at__lt=buckets.end(Question, "created_at")),
+        {
+            "measure_dept": F("department"),
+            "measure_asked": buckets.of(Question, "created_at"),
+            "measure_answered": buckets.of(Question, "answered_at"),
+        },
+        distinct=joins,
+    )
+    for row in rows:
+        asked[(row["measure_dept"], buckets.month(row["measure_asked"]))] += row["n"]
+        if (month := buckets.month(row["measure_answered"])) is not None:
+            answered[(row["measure_dept"], month)] += row["n"]
+
     stages = list(AdoptionStage.objects.order_by("position"))
     dashboard = Dashboard(
         filters=filters,
         departments=departments,
-        advocates=advocates,
+        advocates=Measure(advocates),
         contributions=contributions,
-        experiments_finished=Measure(runs["finished"]),
-        experiments_succeeded=Measure(runs["succeeded"]),
-        questions_asked=Measure(_by_month(questions, "created_at", "department", months)["n"]),
-        questions_answered=Measure(_by_month(questions, "answered_at", "department", months)["n"]),
+        experiments_finished=Measure(finished),
+        experiments_succeeded=Measure(succeeded),
+        questions_asked=Measure(asked),
+        questions_answered=Measure(answered),
         stages=stages,
         stage_by_month=_stages_by_month(filters, departments, stages),
         platform_note=(
@@ -245,6 +296,46 @@ def build(filters: Filters) -> Dashboard:
     )
     dashboard.charts = charts(dashboard)
     return dashboard
+
+
+def _contributions(
+    filters: Filters, buckets: Buckets, joins: bool
+) -> tuple[list[tuple[str, Measure]], list[str]]:
+    """Every kind's published items by department and month, in one query: the kinds'
+    grouped counts joined by UNION ALL. An item that names no department is counted by
+    its owner, whose department is looked up here (one small query), so the big tables
+    are read alone, not joined row by row to their owners' profiles."""
+    counted, left_out, parts = [], [], []
+    for model, kind, published in published_by_kind():
+        if filters.platform is not None and not _has_platforms(model):
+            left_out.append(kind.label_plural.lower())
+            continue
+        path = department_path(model)
+        items = _narrow(published, filters, dept=path, platforms="platforms", tags="tags")
+        by_owner = path != "department_id"
+        key = F(f"{model.OWNER_FIELD}_id") if by_owner else F("department_id")
+        parts.append(
+            _grouped(
+                items.filter(published_at__lt=buckets.end(model, "published_at")),
+                {
+                    "measure_kind": Value(len(counted)),
+                    "measure_key": key,
+                    "measure_bucket": buckets.of(model, "published_at"),
+                },
+                distinct=joins,
+            )
+        )
+        counted.append((kind.label_plural, by_owner))
+    if not parts:
+        return [], left_out
+    department_of = dict(AdvocateProfile.objects.values_list("user_id", "department_id"))
+    counts: list[Counts] = [defaultdict(int) for _ in counted]
+    for row in parts[0].union(*parts[1:], all=True):
+        by_owner = counted[row["measure_kind"]][1]
+        dept = department_of.get(row["measure_key"]) if by_owner else row["measure_key"]
+        counts[row["measure_kind"]][(dept, buckets.month(row["measure_bucket"]))] += row["n"]
+    measures = [(label, Measure(n)) for (label, _), n in zip(counted, counts, strict=True)]
+    return measures, left_out
 
 
 def _stages_by_month(

@@ -4,8 +4,9 @@ A question is routed to the advocates its asker picks (``Routing``, with why eac
 answers form one thread under it. Asker and answerers write Markdown-lite, rendered through
 the comments' allow-list. Editors hide a question or an answer with a reason, as they do
 comments; an author's delete moves it to the trash (``deleted_at``), from which the admin
-restores it. A private question is seen only by its asker and the advocates asked, and is
-never in the public search; any other becomes searchable once answered.
+restores it. A private question is seen only by its asker and the advocates asked, and
+once answered only they find it in search; any other becomes searchable by everyone once
+answered.
 """
 
 from datetime import timedelta
@@ -128,7 +129,7 @@ class Question(Searchable, Moderated):
     private = models.BooleanField(
         "keep it private",
         default=False,
-        help_text="Only you and the advocates you ask will see it; it never appears in search.",
+        help_text="Only you and the advocates you ask will see it, and find it in search.",
     )
     asked = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Routing", related_name="questions_asked", blank=True
@@ -184,6 +185,8 @@ class Question(Searchable, Moderated):
         "department": {"name", "slug"},
         "topics": {"name", "slug"},
         "answers": {"body", "hidden_at", "deleted_at"},
+        # Who is asked: a private question's audience in search.
+        "routings": {"advocate"},
     }
 
     def search_document(self) -> SearchDocument:
@@ -195,7 +198,12 @@ class Question(Searchable, Moderated):
             facets.append(Facet("department", self.department.slug, self.department.name))
         answers = [answer.body for answer in self.answers.all() if answer.is_visible]
         asker = self.asker.get_full_name() or self.asker.username
-        public = self.is_answered and not self.private and self.hidden_at is None
+        # Searchable once answered (and not hidden): by everyone, or if private by those
+        # who may see it (can_view): the asker and the advocates asked.
+        findable = self.is_answered and self.hidden_at is None and self.deleted_at is None
+        audience = []
+        if findable and self.private:
+            audience = [self.asker_id, *(routing.advocate_id for routing in self.routings.all())]
         return SearchDocument(
             title=self.title,
             url=self.get_absolute_url(),
@@ -203,17 +211,18 @@ class Question(Searchable, Moderated):
             summary=markdown_to_text(self.body),
             body=markdown_to_text("\n\n".join(answers)),
             subtitle=f"Question from {asker}",
-            is_published=public and self.deleted_at is None,
+            is_published=findable and not self.private,
             published_at=self.answered_at or self.created_at,
             # The asker finds their own question (a private one too) until it is trashed.
             owner_id=None if self.deleted_at else self.asker_id,
             facets=facets,
+            audience=audience,
         )
 
     @classmethod
     def search_queryset(cls):
         return cls.objects.select_related("asker", "platform", "department").prefetch_related(
-            "answers"
+            "answers", "routings"
         )
 
 

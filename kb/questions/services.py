@@ -22,6 +22,7 @@ from kb.notifications.services import notify_many
 from kb.questions.matching import suggest_advocates
 from kb.questions.models import Answer, Question, Routing, can_moderate
 from kb.revisions.services import revision_record
+from kb.search.signals import schedule
 
 
 @transaction.atomic
@@ -44,6 +45,9 @@ def question_route(*, question: Question, asker: User, advocates: Iterable[int])
         for pk in picked
         if pk not in already
     )
+    if routings:
+        # bulk_create sends no signals: those asked are a private question's audience.
+        schedule(Question, question.pk)
     notify_many(
         recipients=[routing.advocate for routing in routings],
         actor=asker,

@@ -1,19 +1,23 @@
 """Readable differences between two revisions, field by field.
 
 Text is compared word by word (so a changed word shows as struck out and inserted, not a
-whole changed paragraph); lists (tags, related items, metrics) line by line. Long runs of
-unchanged text are shortened to their edges.
+whole changed paragraph); lists (tags, related items, metrics, a collection's items) line
+by line. Related items read as their labels, never their ids: the labels stored with the
+revision, or, in revisions stored before labels were kept, looked up now.
 """
 
 import difflib
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from taggit.managers import TaggableManager
 
-from kb.revisions.snapshot import Data, child_fields, label
+from kb.revisions.snapshot import Data, child_fields, generic_keys, item_label, label
 
 TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 CONTEXT = 80  # characters of unchanged text kept on each side of a change
@@ -40,15 +44,65 @@ def _lines(model: type[models.Model], name: str, value: Any) -> list[str] | None
     if field.many_to_many:
         return [str(item_label) for _, item_label in value or []]
     if field.one_to_many:
-        order = [f.name for f in child_fields(field)]
-        return [_row_text(row, order) for row in value or []]
+        rows = value or []
+        keys = generic_keys(field.related_model)
+        for key in keys:
+            _label_targets(rows, key)
+        order = _row_order(child_fields(field), keys)
+        return [_row_text(row, order) for row in rows]
     return None
 
 
-def _row_text(row: dict, order: list[str]) -> str:
-    """A child row (a metric) as one line, in the model's field order (jsonb reorders keys)."""
-    return ", ".join(
-        f"{key.replace('_', ' ')}: {row[key]}" for key in order if row.get(key) not in ("", None)
+def _row_order(fields: list[models.Field], keys: list[GenericForeignKey]) -> list[tuple[str, str]]:
+    """(key, label) of a child row's parts in the model's field order, a generic key's
+    label in place of the content type and id it is made of."""
+    parts = {key.ct_field: key for key in keys}
+    hidden = {key.fk_field for key in keys}
+    order = []
+    for f in fields:
+        if f.name in parts:
+            order.append((parts[f.name].name, parts[f.name].name.replace("_", " ")))
+        elif f.name not in hidden:
+            order.append((f.name, str(f.verbose_name)))
+    return order
+
+
+def _label_targets(rows: list[dict], key: GenericForeignKey) -> None:
+    """Give rows of older revisions (ids only) the label of what their generic key points
+    at: one query per kind of target."""
+    missing: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        if key.name not in row:
+            missing[row.get(key.ct_field)].append(row)
+    for content_type_id, unlabelled in missing.items():
+        model = _model_for(content_type_id)
+        ids = {row.get(key.fk_field) for row in unlabelled}
+        found = model._base_manager.in_bulk(ids) if model is not None else {}
+        for row in unlabelled:
+            row[key.name] = item_label(found.get(row.get(key.fk_field)))
+
+
+def _model_for(content_type_id: Any) -> type[models.Model] | None:
+    try:
+        return ContentType.objects.get_for_id(content_type_id).model_class()
+    except (ContentType.DoesNotExist, TypeError, ValueError):
+        return None
+
+
+def _row_text(row: dict, order: list[tuple[str, str]]) -> str:
+    """A child row as one line, in the model's field order (jsonb reorders keys)."""
+    return ", ".join(f"{name}: {row[key]}" for key, name in order if row.get(key) not in ("", None))
+
+
+def _reference_text(field: models.ForeignKey, value: Any) -> str:
+    """A foreign key's label: stored with it, or looked up for an older revision's id."""
+    if isinstance(value, list):
+        return str(value[1])
+    related = field.related_model._base_manager.filter(pk=value).first()
+    return (
+        str(related)
+        if related is not None
+        else f"a deleted {field.related_model._meta.verbose_name}"
     )
 
 
@@ -56,6 +110,8 @@ def _text(model: type[models.Model], name: str, value: Any) -> str:
     field = model._meta.get_field(name)
     if value is None:
         return ""
+    if field.many_to_one:
+        return _reference_text(field, value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return str(value).replace("\r\n", "\n")
@@ -102,5 +158,7 @@ def compare(model: type[models.Model], old: Data, new: Data) -> list[FieldChange
             chunks = _diff_tokens(
                 TOKEN.findall(_text(model, name, before)), TOKEN.findall(_text(model, name, after))
             )
-        changes.append(FieldChange(name, label(model, name), chunks))
+        # An older revision's bare id and a newer one's [id, label] may name the same thing.
+        if any(chunk.op != "same" for chunk in chunks):
+            changes.append(FieldChange(name, label(model, name), chunks))
     return changes

@@ -2,15 +2,21 @@
 
 A model lists its editable content in ``REVISION_FIELDS``: plain fields, many-to-many
 fields, its tags, and reverse foreign keys whose rows belong to it (a case study's
-metrics). Values are stored readably (tags as names, related items as [id, label], child
-rows as dicts) so a diff reads well even after the related items are gone.
+metrics, a collection's items). Values are stored readably (tags as names, related items
+and foreign keys as [id, label], child rows as dicts, with the label of whatever a row's
+generic key points at under the key's name) so a diff reads well even after the related
+items are gone. Revisions stored before foreign keys and generic keys kept their labels
+hold bare ids; ``stored_pk`` reads both, and the diff looks their labels up.
 """
 
 from typing import Any
 
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils.text import capfirst
 from taggit.managers import TaggableManager
+
+from kb.core.registry import kind_for
 
 Data = dict[str, Any]
 CHILD_SKIP = {"id"}
@@ -29,6 +35,42 @@ def child_fields(relation) -> list[models.Field]:
     ]
 
 
+def generic_keys(model: type[models.Model]) -> list[GenericForeignKey]:
+    """A child model's generic keys (a collection item's ``item``)."""
+    return [f for f in model._meta.private_fields if isinstance(f, GenericForeignKey)]
+
+
+def item_label(target: models.Model | None) -> str:
+    """How a diff names what a generic key points at: "Case study: Title"."""
+    if target is None:
+        return "an item no longer in the KB"
+    kind = kind_for(target)
+    return f"{kind.label if kind else capfirst(target._meta.verbose_name)}: {target}"
+
+
+def reference(related: models.Model | None) -> list | None:
+    """A foreign key as stored: its id (to restore it) and its label (to read it)."""
+    return None if related is None else [related.pk, str(related)]
+
+
+def stored_pk(value: Any) -> Any:
+    """The id in a stored foreign key: [id, label], or a bare id in older revisions."""
+    return value[0] if isinstance(value, list) else value
+
+
+def _child_rows(obj: models.Model, relation) -> list[Data]:
+    keys = generic_keys(relation.related_model)
+    children = getattr(obj, relation.get_accessor_name()).all()
+    if keys:  # one query per kind of target, trashed items included (_base_manager)
+        children = children.prefetch_related(*(key.name for key in keys))
+    rows = []
+    for child in children:
+        row = {f.name: f.value_from_object(child) for f in child_fields(relation)}
+        row.update({key.name: item_label(getattr(child, key.name)) for key in keys})
+        rows.append(row)
+    return rows
+
+
 def capture(obj: models.Model) -> Data:
     data: Data = {}
     for name in obj.REVISION_FIELDS:
@@ -38,11 +80,9 @@ def capture(obj: models.Model) -> Data:
         elif field.many_to_many:
             data[name] = [[o.pk, str(o)] for o in getattr(obj, name).all().order_by("pk")]
         elif field.one_to_many:
-            children = getattr(obj, field.get_accessor_name()).all()
-            data[name] = [
-                {f.name: f.value_from_object(child) for f in child_fields(field)}
-                for child in children
-            ]
+            data[name] = _child_rows(obj, field)
+        elif field.many_to_one:
+            data[name] = reference(getattr(obj, name))
         else:
             data[name] = field.value_from_object(obj)
     return data
@@ -56,7 +96,7 @@ def apply(obj: models.Model, data: Data) -> None:
     for name in obj.REVISION_FIELDS:
         field = _field(type(obj), name)
         if name in data and field.concrete and not field.many_to_many:
-            setattr(obj, field.attname, field.to_python(data[name]))
+            setattr(obj, field.attname, field.to_python(stored_pk(data[name])))
 
 
 def save_related(obj: models.Model, data: Data) -> None:

@@ -37,6 +37,7 @@ from taggit.models import TaggedItem
 from kb.core.search import Facet, Searchable, SearchDocument, TagRef
 from kb.search.backends import get_backend
 from kb.search.models import (
+    IndexAudience,
     IndexChange,
     IndexEntry,
     IndexFacet,
@@ -82,7 +83,17 @@ def _clean(text: str, limit: int) -> str:
     return (text or "").translate(_RESERVED)[:limit]
 
 
-def _build(obj: Searchable, content_type: ContentType) -> tuple[IndexEntry, list[Facet], str]:
+@dataclass
+class Built:
+    """What the index holds of one object: its entry, facet values, audience and text."""
+
+    entry: IndexEntry
+    facets: list[Facet]
+    text: str
+    audience: set[int]
+
+
+def _build(obj: Searchable, content_type: ContentType) -> Built:
     doc: SearchDocument = obj.search_document()
     entry = IndexEntry(
         content_type=content_type,
@@ -101,7 +112,7 @@ def _build(obj: Searchable, content_type: ContentType) -> tuple[IndexEntry, list
     )
     facets = obj.search_facets(doc)  # the type is the entry's doc_type
     text = " ".join((entry.title, entry.keywords, entry.summary, entry.body))
-    return entry, facets, text
+    return Built(entry, facets, text, set(doc.audience))
 
 
 def _load_tags(content_type: ContentType, objects: list[Searchable]) -> None:
@@ -114,18 +125,24 @@ def _load_tags(content_type: ContentType, objects: list[Searchable]) -> None:
         obj._search_tags = sorted(tags[obj.pk], key=lambda tag: tag.name.lower())
 
 
-def _words(built: list[tuple[IndexEntry, list[Facet], str]]) -> Counter:
+def _words(built: list[Built]) -> Counter:
     counts: Counter = Counter()
-    for _, _, text in built:
-        counts.update(words_of(text))
+    for each in built:
+        counts.update(words_of(each.text))
     return counts
 
 
-def _write(built: list[tuple[IndexEntry, list[Facet], str]]) -> None:
-    get_backend().write([entry for entry, _, _ in built], [facets for _, facets, _ in built])
+def _write(built: list[Built]) -> None:
+    """Insert new entries (the backend numbers them), then their audiences."""
+    get_backend().write([each.entry for each in built], [each.facets for each in built])
+    IndexAudience.objects.bulk_create(
+        IndexAudience(entry_id=each.entry.pk, user_id=user_id)
+        for each in built
+        for user_id in sorted(each.audience)
+    )
 
 
-def _build_all(model: type[Searchable], objects: list[Searchable]) -> list:
+def _build_all(model: type[Searchable], objects: list[Searchable]) -> list[Built]:
     content_type = ContentType.objects.get_for_model(model)
     _load_tags(content_type, objects)
     return [_build(obj, content_type) for obj in objects]
@@ -154,20 +171,23 @@ def _index(model: type[Searchable], objects: list[Searchable]) -> int:
             content_type=content_type, object_id__in=[obj.pk for obj in objects]
         ).values("id", "object_id", *ENTRY_COLUMNS)
     }
-    new: list = []
+    new: list[Built] = []
     changed: list[tuple[IndexEntry, list[str]]] = []
     kept_facets: dict[int, list[Facet]] = {}
+    kept_audience: dict[int, set[int]] = {}
     added: Counter = Counter()
     removed: Counter = Counter()
-    for entry, facets, text in built:
+    for each in built:
+        entry, text = each.entry, each.text
         old = stored.get(entry.object_id)
         if old is None:
-            new.append((entry, facets, text))
+            new.append(each)
             added.update(words_of(text))
             continue
         entry.pk = old["id"]
         entry._state.adding = False
-        kept_facets[entry.pk] = facets
+        kept_facets[entry.pk] = each.facets
+        kept_audience[entry.pk] = each.audience
         columns = [name for name in ENTRY_COLUMNS if getattr(entry, name) != old[name]]
         if columns:
             changed.append((entry, columns))
@@ -182,7 +202,8 @@ def _index(model: type[Searchable], objects: list[Searchable]) -> int:
     IndexChange.objects.bulk_create(
         IndexChange(entry_id=pk, token=secrets.randbits(62)) for pk in sorted(facets_only)
     )
-    backend.write([entry for entry, _, _ in new], [facets for _, facets, _ in new])
+    _update_audience(kept_audience)
+    _write(new)
     _count_words(added, removed)
     return len(built)
 
@@ -214,6 +235,29 @@ def _update_facets(facets: dict[int, list[Facet]]) -> set[int]:
         for name, value, label in sorted(keys)
     )
     return touched | {pk for pk, keys in wanted.items() if keys}
+
+
+def _update_audience(audience: dict[int, set[int]]) -> None:
+    """Bring stored entries' audience rows to ``audience`` (entry id → user ids) by
+    difference. Not logged in IndexChange: the processes' sets hold no audience, each
+    search reads it."""
+    wanted = {pk: set(users) for pk, users in audience.items()}
+    if not wanted:
+        return
+    stale = []
+    rows = IndexAudience.objects.filter(entry_id__in=list(wanted))
+    for pk, entry_id, user_id in rows.values_list("pk", "entry_id", "user_id"):
+        if user_id in wanted[entry_id]:
+            wanted[entry_id].discard(user_id)
+        else:
+            stale.append(pk)
+    if stale:
+        IndexAudience.objects.filter(pk__in=stale).delete()
+    IndexAudience.objects.bulk_create(
+        IndexAudience(entry_id=pk, user_id=user_id)
+        for pk, users in wanted.items()
+        for user_id in sorted(users)
+    )
 
 
 def _count_words(added: Counter, removed: Counter) -> None:
@@ -274,7 +318,8 @@ def _delete(content_type: ContentType, object_ids: list) -> Counter:
     for texts in entries.values_list("title", "keywords", "summary", "body"):
         words.update(words_of(" ".join(texts)))
     IndexFacet.objects.filter(entry__in=entries.values("pk")).delete()
-    entries._raw_delete(entries.db)  # facets are gone: no cascade to collect
+    IndexAudience.objects.filter(entry__in=entries.values("pk")).delete()
+    entries._raw_delete(entries.db)  # facets and audiences are gone: no cascade to collect
     return words
 
 
@@ -514,12 +559,12 @@ def _rebuild(
     }
     with get_backend().rebuilding():
         with connection.cursor() as cursor:
-            for model in (IndexFacet, IndexEntry, SearchWord):
+            for model in (IndexFacet, IndexAudience, IndexEntry, SearchWord):
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
         chunks = _built(batch)
         for built, counts in _in_background(chunks) if background else chunks:
-            for entry, _, _ in built:
-                entry.pk = ids.get((entry.content_type_id, entry.object_id))
+            for each in built:
+                each.entry.pk = ids.get((each.entry.content_type_id, each.entry.object_id))
             _write(built)
             words.update(counts)
             done += len(built)

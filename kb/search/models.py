@@ -74,6 +74,27 @@ class IndexFacet(models.Model):
         return f"{self.name}={self.value}"
 
 
+class IndexAudience(models.Model):
+    """A user who may find an entry that is not public, besides its owner: an asked
+    advocate of a private question (SearchDocument.audience).
+
+    Read per search with the searcher's own entries (one indexed statement), never held
+    in the processes' sets: a set per user would grow with users × documents, and only a
+    few documents have an audience."""
+
+    entry = models.ForeignKey(IndexEntry, on_delete=models.CASCADE, related_name="audience")
+    user_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "user_id"], name="search_audience_once")
+        ]
+        indexes = [models.Index(fields=["user_id", "entry"], name="search_audience_user")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} → user {self.user_id}"
+
+
 class SearchWord(models.Model):
     """Every distinct word of the index, for typo correction and search-as-you-type."""
 

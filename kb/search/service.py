@@ -1,16 +1,16 @@
 """The one search interface the views (and the benchmark) use.
 
 search() brings the process's sets up to date (kb.search.snapshot: one query when nothing
-changed), reads the searcher's own entries (one query) and asks the backend which entries
-match (one query). It narrows them to what the user may see and the chosen facets, counts
-every facet in memory, scores only the hits that can reach the page (one statement for a
-few hundred hits; for more, the hits with a query word in their title, then in their
-headings, then the best of the body matches: two to five statements), orders the ties by
-evidence and date (one query), and highlights only the page's rows (one query). Only when
-nothing matched does it try a typo-corrected query. The query is made forgiving first
-(kb.search.forgiving: common words left out, synonyms added, one statement), and when
-fewer than a page match, the entries with most of the words follow. The number of SQL
-statements does not depend on the page size.
+changed), reads the searcher's own entries and those shared with them (one query) and
+asks the backend which entries match (one query). It narrows them to what the user may
+see and the chosen facets, counts every facet in memory, scores only the hits that can
+reach the page (one statement for a few hundred hits; for more, the hits with a query
+word in their title, then in their headings, then the best of the body matches: two to
+five statements), orders the ties by evidence and date (one query), and highlights only
+the page's rows (one query). Only when nothing matched does it try a typo-corrected
+query. The query is made forgiving first (kb.search.forgiving: common words left out,
+synonyms added, one statement), and when fewer than a page match, the entries with most
+of the words follow. The number of SQL statements does not depend on the page size.
 
 The facets are those the searchable models declare (kb.core.search.FacetField).
 
@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 from pyroaring import BitMap
@@ -38,7 +39,7 @@ from kb.search import snapshot as snapshots
 from kb.search.backends import get_backend
 from kb.search.backends.base import SearchBackend, any_word
 from kb.search.index import searchable_models
-from kb.search.models import IndexEntry
+from kb.search.models import IndexAudience, IndexEntry
 from kb.search.query import Clause, Query, Term, parse
 
 MAX_CORRECTIONS = 5
@@ -73,6 +74,8 @@ class Hit:
     title_html: str
     snippet_html: str
     is_draft: bool
+    # Not public, found by one of its audience (an advocate asked a private question).
+    is_private: bool = False
     evidence_level: int | None = None
     missing: list[str] = field(default_factory=list)  # words it lacks (a partial match)
 
@@ -203,20 +206,51 @@ def closest_words(word: str, candidates: list[tuple[str, int]]) -> list[str]:
 
 
 def visible_entries(sets: snapshots.Sets, user: AnyUser) -> BitMap:
-    """The entries ``user`` may find: published and due ones, their own, and all of the
-    types they may publish, as ContentQuerySet.visible_to has it (the trash is never
-    indexed). Their own are read from the index (one query): few, and no set is kept for
-    each owner."""
+    """The entries ``user`` may find (see visible_and_shared)."""
+    return visible_and_shared(sets, user)[0]
+
+
+def visible_and_shared(sets: snapshots.Sets, user: AnyUser) -> tuple[BitMap, BitMap]:
+    """The entries ``user`` may find, and which of them are not public but shared with
+    them (their audience names them: a private question they were asked).
+
+    Published and due entries, their own, those they are in the audience of, and all of
+    the types they may publish, as ContentQuerySet.visible_to has it (the trash is never
+    indexed). Their own and their shared ones are read from the index in one statement:
+    few, and no set is kept for each owner or member of an audience."""
     if not user.is_authenticated:
-        return sets.public
-    own = IndexEntry.objects.filter(owner_id=user.pk).values_list("pk", flat=True)
-    visible = sets.public | BitMap(own)
+        return sets.public, BitMap()
+    own, shared = _own_and_shared(user.pk)
+    visible = sets.public | own | shared
     if not sets.all - visible:
-        return visible  # nothing is hidden from them: their permissions need not be read
+        return visible, shared - sets.public  # nothing is hidden: permissions need not be read
     for model in searchable_models():
-        if can_publish(user, model):
+        if _publishable(model) and can_publish(user, model):
             visible |= sets.types.get(model.SEARCH_TYPE[0], BitMap())
-    return visible
+    return visible, shared - sets.public
+
+
+def _own_and_shared(user_id: int) -> tuple[BitMap, BitMap]:
+    entries = connection.ops.quote_name(IndexEntry._meta.db_table)
+    audience = connection.ops.quote_name(IndexAudience._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, 0 FROM {entries} WHERE owner_id = %s"
+            f" UNION ALL SELECT entry_id, 1 FROM {audience} WHERE user_id = %s",
+            [user_id, user_id],
+        )
+        rows = cursor.fetchall()
+    own = BitMap(pk for pk, shared in rows if not shared)
+    return own, BitMap(pk for pk, shared in rows if shared)
+
+
+@functools.cache
+def _publishable(model: type) -> bool:
+    """Whether the model has a publish permission, so its publishers see all of its
+    entries. A superuser holds every permission name, even of a model that has none (a
+    question, private to its audience), and must not see those."""
+    codename = f"publish_{model._meta.model_name}"
+    return any(name == codename for name, _ in model._meta.permissions)
 
 
 def visible_words(backend: SearchBackend, words: list[str], visible: BitMap) -> dict[str, bool]:
@@ -398,12 +432,13 @@ def search(
     per_page: int = 20,
 ) -> SearchResults:
     sets = snapshots.current(timezone.now())
-    visible = visible_entries(sets, user)
+    visible, shared = visible_and_shared(sets, user)
     return _search(
         text,
         parse(text),
         sets,
         visible,
+        shared=shared,
         filters=filters,
         sort=sort,
         page=page,
@@ -417,6 +452,7 @@ def _search(
     sets: snapshots.Sets,
     visible: BitMap,
     *,
+    shared: BitMap | None = None,
     filters: dict[str, str] | None = None,
     sort: str = "relevance",
     page: int | str | None = 1,
@@ -487,7 +523,7 @@ def _search(
             expanded = some_words  # highlights in full and partial matches alike
     return SearchResults(
         text=text,
-        hits=_hits(backend, sets, expanded, ids, missing),
+        hits=_hits(backend, sets, expanded, ids, missing, shared or BitMap()),
         total=total,
         page=page_obj,
         facets=_facet_counts(sets, hits | partials.ids if partials else hits),
@@ -503,6 +539,7 @@ def _hits(
     query: Query,
     ids: list[int],
     missing: dict[int, list[str]],
+    shared: BitMap,
 ) -> list[Hit]:
     labels = dict(type_labels())
     found = backend.highlight(query, ids)
@@ -515,8 +552,10 @@ def _hits(
             subtitle=found[pk].subtitle,
             title_html=found[pk].title_html,
             snippet_html=found[pk].snippet_html,
-            # Only the searcher's own unpublished or scheduled items are not public.
-            is_draft=pk not in sets.public,
+            # Only the searcher's own unpublished or scheduled items, and what is shared
+            # with them alone, are not public.
+            is_draft=pk not in sets.public and pk not in shared,
+            is_private=pk in shared,
             evidence_level=found[pk].evidence_level,
             missing=missing.get(pk, []),
         )

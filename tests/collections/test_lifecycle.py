@@ -117,6 +117,18 @@ def test_each_save_is_a_revision_and_the_items_are_compared(
     assertContains(response, "New note")
 
 
+def test_the_items_compare_by_title_note_and_place_never_by_id(
+    advocate_client: Client, edited: Collection
+) -> None:
+    page = advocate_client.get(compare_url(edited, "from=1&to=2")).content.decode()
+    assert (
+        "<del>item: Case study: First study, position: 1, why this matters: Old note\n</del>"
+        in page
+    )
+    assert "<ins>item: Article: A guide, position: 1, why this matters: New note\n</ins>" in page
+    assert "content type" not in page and "object id" not in page
+
+
 def test_restoring_a_revision_brings_its_items_back(
     advocate_client: Client, edited: Collection
 ) -> None:

@@ -13,10 +13,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag
 
 from kb.core.models import Status
+from kb.departments.dashboard import Filters, build
 from kb.departments.models import AdoptionStage
 from kb.experiments.models import Outcome
+from kb.platforms.models import Platform
 from kb.questions.models import Question
 from tests.departments.factories import StageChangeFactory
 from tests.experiments.factories import ExperimentFactory
@@ -249,3 +252,58 @@ def test_the_dashboard_costs_the_same_queries_for_one_and_many_departments(
         StageChangeFactory(department=department, changed_on=date(2025, month, 6))
     with django_assert_num_queries(len(one)):
         editor_client.get(reverse("departments:dashboard"), YEAR_2025)
+
+
+def test_an_item_falls_in_the_month_of_its_local_date_at_either_side_of_summer_time(
+    editor_client: Client, settings
+) -> None:
+    settings.TIME_ZONE = "Europe/London"
+    sales = DepartmentFactory()
+    author = advocate_since(at(2024, 1, 1), sales)
+    for when in [
+        datetime(2025, 1, 31, 23, 59, tzinfo=UTC),  # GMT: still January
+        datetime(2025, 2, 1, 0, 0, tzinfo=UTC),  # February's first moment
+        datetime(2025, 3, 31, 22, 59, tzinfo=UTC),  # BST: 23:59 on 31 March
+        datetime(2025, 3, 31, 23, 0, tzinfo=UTC),  # BST: midnight, 1 April
+        datetime(2025, 12, 31, 23, 59, tzinfo=UTC),  # the period's last minute
+        datetime(2026, 1, 1, 0, 0, tzinfo=UTC),  # after the period: left out
+        datetime(2024, 12, 31, 23, 59, tzinfo=UTC),  # before it: all time only
+    ]:
+        ArticleFactory(author=author, published_at=when)
+    charts = charts_of(editor_client.get(reverse("departments:dashboard"), YEAR_2025))
+    articles = next(s for s in charts["contributions"].series if s.name == "Articles")
+    assert articles.values == [1, 1, 1, 1] + [0] * 7 + [1]
+    assert articles.total == 6
+
+
+def test_a_question_answered_after_the_period_counts_as_asked_only(
+    editor_client: Client,
+) -> None:
+    sales = DepartmentFactory()
+    late = QuestionFactory(department=sales, answered_at=at(2026, 2, 1))
+    Question.objects.filter(pk=late.pk).update(created_at=at(2025, 11, 3))
+    charts = charts_of(editor_client.get(reverse("departments:dashboard"), YEAR_2025))
+    assert series(charts["questions"], "Asked") == [0] * 10 + [1, 0]
+    assert series(charts["questions"], "Answered") == [0] * 12
+    totals = {s.name: s.total for s in charts["questions"].series}
+    assert totals == {"Asked": 1, "Answered": 0}
+
+
+def test_the_dashboards_numbers_cost_eight_queries_whatever_the_period_and_filters(
+    django_assert_num_queries, fixture_2025
+) -> None:
+    # Departments, advocates, the contributions of every kind (one UNION ALL) and their
+    # owners' departments, experiments, questions asked and answered (one), stages and
+    # their changes: whatever the kinds, months and departments.
+    filters = [
+        Filters(start=(2025, 1), end=(2025, 12)),
+        Filters(start=(2016, 1), end=(2025, 12)),
+        Filters(start=(2025, 1), end=(2025, 12), department=fixture_2025),
+        Filters(
+            start=(2025, 1), end=(2025, 12), topic=Tag.objects.get(name="video"),
+            platform=Platform.objects.get(slug="linkedin"),
+        ),
+    ]  # fmt: skip
+    for each in filters:
+        with django_assert_num_queries(8):
+            build(each)

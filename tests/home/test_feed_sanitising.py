@@ -107,7 +107,7 @@ def test_no_payload_survives_as_markup_wherever_the_summary_is_cut(
 def test_a_summary_reads_as_its_text_without_markup(reader: User) -> None:
     CaseStudyFactory(summary='**Doubled** [applications](https://example.org) & <b id="x">more</b>')
     entry = feedparser.parse(Client().get(feed_url(reader)).content).entries[0]
-    assert entry.summary == "Doubled applications &amp; more"
+    assert entry.summary == "Evidence: Self-reported figures · Doubled applications &amp; more"
 
 
 def test_a_long_summary_is_cut_with_an_ellipsis(reader: User) -> None:

@@ -37,7 +37,7 @@ ROW_1 = [
     "unit: applications",
     "period: 6 months",
     "lower is better: False",
-    "is headline: False",
+    "headline: False",
     "position: 0",
 ]
 ROW_2 = [
@@ -45,7 +45,7 @@ ROW_2 = [
     "value after: 900.00",
     "unit: £",
     "lower is better: False",
-    "is headline: False",
+    "headline: False",
     "position: 1",
 ]
 
@@ -176,7 +176,7 @@ def test_a_metric_row_reads_in_the_order_of_the_form(advocate_client: Client) ->
     assertContains(
         response,
         "<del>name: Applications per vacancy, value before: 14.00, value after: 31.00, "
-        "unit: applications, period: 6 months, lower is better: False, is headline: False, "
+        "unit: applications, period: 6 months, lower is better: False, headline: False, "
         "position: 0\n</del>",
     )
 

@@ -109,8 +109,10 @@ class PostgresBackend(SearchBackend):
             f"CREATE TABLE {VECTORS} (entry_id bigint PRIMARY KEY, title tsvector NOT NULL,"
             " head tsvector NOT NULL, document tsvector NOT NULL)"
         )
-        # Out of line (toast_tuple_target: rows are pushed down to a few dozen bytes) and
-        # uncompressed: a match reads neither, a recheck or a score reads them fast.
+        # Out of line and uncompressed: a match reads neither, a recheck or a score reads
+        # them fast. Only rows over 2 kB (TOAST_TUPLE_THRESHOLD, fixed when PostgreSQL is
+        # built) are toasted at all; toast_tuple_target pushes those down to a few dozen
+        # bytes, but shorter rows, about half of them, keep their vectors inline.
         execute(
             f"ALTER TABLE {VECTORS} ALTER COLUMN head SET STORAGE EXTERNAL,"
             " ALTER COLUMN document SET STORAGE EXTERNAL, SET (toast_tuple_target = 128)"

@@ -2,14 +2,19 @@
 
 Writes into the configured database, so it only runs on one whose name contains "bench".
 Articles are spread over three years, twenty advocates and six departments, with a few
-experiments and questions; the page is then fetched as a staff user. Prints a table;
-asserts nothing.
+experiments and questions; the page is then fetched as a staff user. Prints the wall
+time, the CPU time (this process's, and on PostgreSQL the server process's, read from
+/proc when the server runs on this machine: wall time on a shared machine says more about
+the neighbours than about the page), the number of statements, the slowest statements
+and the load average. Asserts nothing.
 """
 
+import os
 import random
 import statistics
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -50,19 +55,48 @@ class Command(BaseCommand):
         url = reverse("departments:dashboard")
         # secure: with DEBUG off the site redirects plain HTTP.
         client.get(url, secure=True)  # warm the caches and the connection
-        seconds = []
+        server = _server_pid()
+        seconds, cpu, server_cpu = [], [], []
+        load = os.getloadavg()
         for _ in range(rounds):
             with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
+                server_before = _cpu_seconds(server)
+                cpu_before, started = time.process_time(), time.perf_counter()
                 response = client.get(url, secure=True)
                 seconds.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - cpu_before)
+                server_cpu.append(_cpu_seconds(server) - server_before)
         self.stdout.write(
             f"{connection.vendor:<10} status={response.status_code} "
             f"articles={Article.objects.count():>7} "
             f"queries={len(queries.captured_queries):>3} "
             f"median={statistics.median(seconds) * 1000:.0f} ms "
-            f"max={max(seconds) * 1000:.0f} ms"
+            f"max={max(seconds) * 1000:.0f} ms "
+            f"cpu median={statistics.median(cpu) * 1000:.0f} ms"
+            + (f" server cpu={statistics.median(server_cpu) * 1000:.0f} ms" if server else "")
+            + f" load average={load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
         )
+        slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:5]
+        for query in slowest:
+            self.stdout.write(f"  {float(query['time']) * 1000:7.0f} ms  {query['sql'][:150]}")
+
+
+def _server_pid() -> int | None:
+    """The PostgreSQL server process serving this connection, if it runs on this machine."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    return pid if Path(f"/proc/{pid}/stat").exists() else None
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """A process's user and system CPU time so far (fields 14 and 15 of /proc/<pid>/stat)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @transaction.atomic
