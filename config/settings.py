@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "kb.comments",
     "kb.notifications",
     "kb.linkcheck",
+    "kb.freshness",
     "kb.search",
     "kb.questions",
     "kb.departments",
@@ -258,6 +259,8 @@ KB_TRASH_DAYS = envint("KB_TRASH_DAYS", "30")
 KB_LINK_CHECK_TIMEOUT = envint("KB_LINK_CHECK_TIMEOUT", "10")
 # Digest e-mails go out from this hour (local time) after their day or week has ended.
 KB_DIGEST_HOUR = envint("KB_DIGEST_HOUR", "7")
+# How often an item is reviewed when its kind has no interval set in the admin, in months.
+KB_REVIEW_DEFAULT_MONTHS = envint("KB_REVIEW_DEFAULT_MONTHS", "12")
 
 LOGGING = {
     "version": 1,

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("kb.workflow.urls")),
     path("comments/", include("kb.comments.urls")),
     path("notifications/", include("kb.notifications.urls")),
+    path("reviews/", include("kb.freshness.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

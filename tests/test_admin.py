@@ -15,6 +15,7 @@ from taggit.models import Tag
 from kb.core.models import Status
 from kb.core.registry import kinds
 from kb.follows.models import Digest, DigestPreference, Frequency
+from kb.freshness.services import content_verify
 from kb.revisions.services import revision_record
 from kb.search.models import Synonym
 from kb.uploads.models import Image
@@ -43,6 +44,7 @@ REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 MADE_BY_THE_SITE = {
     "revisions.Revision", "workflow.Transition", "notifications.Notification", "uploads.Image",
     "follows.Digest",
+    "freshness.Verification",
 }  # fmt: skip
 CONTENT_FACTORIES = [CaseStudyFactory, ResearchLinkFactory, ArticleFactory]
 DRAFT = {"status": Status.DRAFT, "published_at": None}
@@ -97,6 +99,7 @@ def one_of_each(admin_user) -> dict[str, Model]:
             format="PNG",
         ),
         "revisions.Revision": revision_record(item=article, user=admin_user, message="Edited"),
+        "freshness.Verification": content_verify(item=article, user=admin_user),
         "workflow.Transition": content_transition(
             item=ArticleFactory(), action=Action.UNPUBLISH, user=admin_user, comment="Old"
         ),

@@ -14,6 +14,7 @@ import copy
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
@@ -22,6 +23,7 @@ from django.http import HttpRequest
 
 from kb.core.forms import URL_FIELD_OPTIONS, VersionedForm
 from kb.core.permissions import can_publish
+from kb.freshness.services import review_after_edit
 from kb.linkcheck.admin import SourceLinkAdminMixin
 from kb.revisions.services import EditConflict, ItemInTrash, edit_begin, revision_record
 from kb.workflow.models import Action
@@ -32,6 +34,10 @@ STALE_ADMIN_FORM = (
     "still below. Open the item's history in another tab to see what changed, then save "
     "again to keep your version."
 )
+
+
+# Every kind's change form shows when the item is next reviewed and its own interval.
+REVIEW_FIELDS = ["review_by", "review_interval_months"]
 
 
 class VersionedAdminForm(VersionedForm):
@@ -72,7 +78,12 @@ class ContentAdmin(SourceLinkAdminMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: URL_FIELD_OPTIONS}
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
-        return [*super().get_fieldsets(request, obj), (None, {"fields": ["base_version"]})]
+        fieldsets = super().get_fieldsets(request, obj)
+        shown = {name for _, options in fieldsets for name in flatten(options["fields"])}
+        review = [name for name in REVIEW_FIELDS if name not in shown]
+        if review:
+            fieldsets = [*fieldsets, ("Periodic review", {"fields": review})]
+        return [*fieldsets, (None, {"fields": ["base_version"]})]
 
     def get_list_select_related(self, request: HttpRequest) -> list[str]:
         """Every foreign key the changelist shows. Django's ``True`` (and its guess when
@@ -93,6 +104,7 @@ class ContentAdmin(SourceLinkAdminMixin, admin.ModelAdmin):
                 changed=form.changed_data,
                 base_version=form.cleaned_data.get("base_version"),
             )
+            review_after_edit(item=obj, changed=form.changed_data)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: ModelForm, formsets, change: bool) -> None:

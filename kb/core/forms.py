@@ -9,6 +9,7 @@ from django import forms
 from django.db import models
 from django.urls import reverse
 
+from kb.core.models import REVIEW_INTERVAL_MAX_MONTHS
 from kb.core.permissions import AnyUser, can_publish
 
 MAX_TAGS = 20
@@ -55,6 +56,9 @@ def https_url_fields(field: models.Field, **kwargs) -> forms.Field | None:
         kwargs = {**URL_FIELD_OPTIONS, **kwargs}
     return field.formfield(**kwargs)
 
+
+# How often the item is reviewed, on every content form (see ContentForm).
+REVIEW_INTERVAL_FIELD = "review_interval_months"
 
 # Fields that workflow actions write too (unpublishing unfeatures, publishing dates).
 WORKFLOW_FORM_FIELDS = ("featured", "published_at")
@@ -121,6 +125,7 @@ class ContentForm(VersionedForm):
                 self.fields.pop(name, None)
         if "tags" in self.fields:
             suggest_tags(self.fields["tags"])
+        self._add_review_interval()
         for field in self.fields.values():
             # A plain multiple select (what the pickers are without JavaScript) says how.
             widget = field.widget
@@ -130,6 +135,24 @@ class ContentForm(VersionedForm):
                 and not field.help_text
             ):
                 field.help_text = PICK_SEVERAL
+
+    def _add_review_interval(self) -> None:
+        """Every kind's form lets its owner or an editor review the item more or less
+        often than its kind usually is (kb.freshness), without each form listing it."""
+        if REVIEW_INTERVAL_FIELD in self.fields:
+            return
+        model_field = self._meta.model._meta.get_field(REVIEW_INTERVAL_FIELD)
+        # The bounds stated: a positive integer field's own form field would allow 0.
+        self.fields[REVIEW_INTERVAL_FIELD] = model_field.formfield(
+            min_value=1, max_value=REVIEW_INTERVAL_MAX_MONTHS
+        )
+        self.initial[REVIEW_INTERVAL_FIELD] = getattr(self.instance, REVIEW_INTERVAL_FIELD)
+
+    def _post_clean(self) -> None:
+        # Not in Meta.fields, so construct_instance() leaves it alone: set it here.
+        if REVIEW_INTERVAL_FIELD in self.cleaned_data:
+            setattr(self.instance, REVIEW_INTERVAL_FIELD, self.cleaned_data[REVIEW_INTERVAL_FIELD])
+        super()._post_clean()
 
     def clean(self) -> dict:
         # Browsers send textarea line ends as CRLF; store LF so that a save through the

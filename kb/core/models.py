@@ -1,18 +1,19 @@
 """Abstract base for every piece of publishable content (case studies, research, articles).
 
 One place for the lifecycle every content type shares: status, featuring, publication
-time, tags, ownership, the edit version, the trash, and the object-level permission rules
-built on them. The workflow app moves items between states; this module only says what
-each state means for readers.
+time, tags, ownership, the edit version, the trash, the review-by date (kb.freshness keeps
+it), and the object-level permission rules built on them. The workflow app moves items
+between states; this module only says what each state means for readers.
 """
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import ClassVar
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -23,6 +24,9 @@ from kb.core.headline import Headline
 from kb.core.markdown import markdown_to_text
 from kb.core.permissions import AnyUser, can_add, can_publish, perm_name
 from kb.core.registry import ContentKind
+
+# The longest interval an item's own review setting may ask for.
+REVIEW_INTERVAL_MAX_MONTHS = 60
 
 
 class Status(models.TextChoices):
@@ -61,6 +65,10 @@ class ContentQuerySet(models.QuerySet):
         if self.model.HEADLINE_SELECT:
             queryset = queryset.select_related(*self.model.HEADLINE_SELECT)
         return queryset
+
+    def due_for_review(self, today: date | None = None) -> "ContentQuerySet":
+        """Published items whose review-by date has come (see kb.freshness)."""
+        return self.published().filter(review_by__lte=today or timezone.localdate())
 
     def trashed(self) -> "ContentQuerySet":
         return self.filter(deleted_at__isnull=False)
@@ -163,6 +171,26 @@ class Content(models.Model):
         editable=False,
         related_name="+",
     )
+    # Periodic review (kb.freshness): set on publishing, moved on by a verification or a
+    # published edit; from that day on the item is due for review, its readers are warned
+    # that it may be out of date, and its owner is reminded once.
+    review_by = models.DateField(
+        "review by",
+        null=True,
+        blank=True,
+        help_text="When its owner should next confirm it is still accurate. "
+        "Set on publishing, verifying and editing.",
+    )
+    review_interval_months = models.PositiveSmallIntegerField(
+        "review every (months)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(REVIEW_INTERVAL_MAX_MONTHS)],
+        help_text="Leave empty for the usual interval of its kind.",
+    )
+    # The review-by date its owner was reminded of: one reminder per date, however often
+    # notify_reviews runs.
+    review_notified_for = models.DateField(null=True, blank=True, editable=False)
 
     objects = ContentManager()
     all_objects = ContentQuerySet.as_manager()  # the trash too
@@ -179,6 +207,12 @@ class Content(models.Model):
                 fields=["deleted_at"],
                 condition=Q(deleted_at__isnull=False),
                 name="%(app_label)s_%(class)s_trash",
+            ),
+            # What notify_reviews and the editors' list of overdue items ask.
+            models.Index(
+                fields=["review_by"],
+                condition=Q(status=Status.PUBLISHED),
+                name="%(app_label)s_%(class)s_review",
             ),
         ]
 
@@ -218,6 +252,15 @@ class Content(models.Model):
             self.status == Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_due_for_review(self) -> bool:
+        """Published and past its review-by date: it may be out of date."""
+        return (
+            self.is_published
+            and self.review_by is not None
+            and self.review_by <= timezone.localdate()
         )
 
     def can_view(self, user: AnyUser) -> bool:

@@ -26,6 +26,7 @@ class Verb(models.TextChoices):
     LINK_BROKEN = "link_broken", "Source link broken"
     ASKED = "asked", "Asked a question"
     ANSWERED = "answered", "Answered a question"
+    REVIEW_DUE = "review_due", "Due for review"
 
 
 # The one place each verb is worded: the list, the header of every e-mail, the admin.
@@ -42,6 +43,8 @@ SENTENCES: dict[str, str] = {
     Verb.LINK_BROKEN: "The source link of “{title}” is broken",
     Verb.ASKED: "{actor} asked you “{title}”",
     Verb.ANSWERED: "{actor} answered “{title}”",
+    # Found by notify_reviews, so nobody to name.
+    Verb.REVIEW_DUE: "“{title}” is due for review",
 }
 
 # Who did it, when the actor was a scheduled job or has since been deleted.

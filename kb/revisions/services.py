@@ -17,6 +17,7 @@ from django.forms import BaseFormSet, ModelForm
 
 from kb.core.models import Content
 from kb.core.permissions import AnyUser
+from kb.freshness.services import review_after_edit
 from kb.revisions import snapshot
 from kb.revisions.models import Revision
 
@@ -106,6 +107,7 @@ def content_save(
     is_new = instance.pk is None
     if not is_new:
         edit_begin(instance=instance, changed=form.changed_data, base_version=base_version)
+        review_after_edit(item=instance, changed=form.changed_data)
     saved = form.save()
     if formset is not None:
         formset.instance = saved

@@ -34,6 +34,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from taggit.models import TaggedItem
 
+from kb.core.models import Content
 from kb.core.search import Facet, Searchable, SearchDocument, TagRef
 from kb.search.backends import get_backend
 from kb.search.models import (
@@ -103,6 +104,7 @@ def _build(obj: Searchable, content_type: ContentType) -> Built:
         owner_id=doc.owner_id,
         doc_type=obj.SEARCH_TYPE[0],
         evidence_level=doc.evidence_level,
+        review_by=obj.review_by if isinstance(obj, Content) else None,
         url=doc.url[:300],
         subtitle=_clean(doc.subtitle, 300),
         title=_clean(doc.title, 300),

@@ -26,6 +26,9 @@ class IndexEntry(models.Model):
     owner_id = models.BigIntegerField(null=True)
     doc_type = models.CharField(max_length=20)  # the type facet
     evidence_level = models.PositiveSmallIntegerField(null=True)  # orders ties
+    # Content's review-by date: from that day on the entry ranks a little lower (compared
+    # with the date of each search, so the index needs no write when an item falls due).
+    review_by = models.DateField(null=True)
     # No longer written: every declared facet is an IndexFacet row. To be dropped.
     year = models.PositiveSmallIntegerField(null=True)
     department = models.CharField(max_length=120, blank=True)

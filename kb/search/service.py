@@ -6,11 +6,12 @@ asks the backend which entries match (one query). It narrows them to what the us
 see and the chosen facets, counts every facet in memory, scores only the hits that can
 reach the page (one statement for a few hundred hits; for more, the hits with a query
 word in their title, then in their headings, then the best of the body matches: two to
-five statements), orders the ties by evidence and date (one query), and highlights only
-the page's rows (one query). Only when nothing matched does it try a typo-corrected
-query. The query is made forgiving first (kb.search.forgiving: common words left out,
-synonyms added, one statement), and when fewer than a page match, the entries with most
-of the words follow. The number of SQL statements does not depend on the page size.
+five statements), lowers the score of entries past their review-by date and orders the
+ties by evidence and date (one query), and highlights only the page's rows (one query).
+Only when nothing matched does it try a typo-corrected query. The query is made forgiving
+first (kb.search.forgiving: common words left out, synonyms added, one statement), and
+when fewer than a page match, the entries with most of the words follow. The number of
+SQL statements does not depend on the page size.
 
 The facets are those the searchable models declare (kb.core.search.FacetField).
 
@@ -52,6 +53,10 @@ MAX_COMPLETION_CANDIDATES = 35
 WORD_SAMPLE = 20
 # Up to this many body-only hits are scored by id rather than ranked in the database.
 SCORE_BY_ID_LIMIT = 1000
+# An entry due for review (kb.freshness) ranks with its relevance multiplied by this: 20 %
+# lower within its tier, so it gives way to an otherwise equal fresh entry but still
+# outranks a clearly weaker match, and never drops to a lower tier.
+OVERDUE_FACTOR = 0.8
 # Above this many hits, the newest are found by walking the entries newest first.
 ORDER_SCAN_THRESHOLD = 2000
 
@@ -342,20 +347,36 @@ def _best(
     else:
         scored = _best_tiers(backend, query, hits, matches, count)
     if len(scored) > count:
-        # Only the hits that tie with or beat the count-th best can make the page.
-        cut = heapq.nsmallest(count, [(-tier, -score) for _, tier, score in scored])[-1]
-        scored = [hit for hit in scored if (-hit[1], -hit[2]) <= cut]
+        # Only the hits that tie with or beat the count-th best can make the page: within
+        # its tier, a hit the overdue penalty could still let through is kept too.
+        last_tier, last_score = heapq.nsmallest(
+            count, [(-tier, -score) for _, tier, score in scored]
+        )[-1]
+        # Keys are negated: the floor is the count-th best's score lowered by the penalty.
+        floor = (last_tier, last_score * OVERDUE_FACTOR)
+        scored = [hit for hit in scored if (-hit[1], -hit[2]) <= floor]
     strength = _strength([pk for pk, _, _ in scored])
-    keys = [(-tier, -score, *strength.get(pk, (0, 0.0)), -pk) for pk, tier, score in scored]
+    keys = []
+    for pk, tier, score in scored:
+        overdue, *tie_break = strength.get(pk, (False, 0, 0.0))
+        keys.append((-tier, -score * (OVERDUE_FACTOR if overdue else 1), *tie_break, -pk))
     return [-key[-1] for key in heapq.nsmallest(count, keys)]
 
 
-def _strength(ids: list[int]) -> dict[int, tuple[int, float]]:
-    """Sort keys of these entries for ties: stronger evidence, then newer (one query)."""
-    rows = IndexEntry.objects.filter(pk__in=ids).values_list("pk", "evidence_level", "published_at")
+def _strength(ids: list[int]) -> dict[int, tuple[bool, int, float]]:
+    """Per entry: whether it is due for review (its score is lowered), then the sort keys
+    for ties: stronger evidence, then newer (one query)."""
+    today = timezone.localdate()
+    rows = IndexEntry.objects.filter(pk__in=ids).values_list(
+        "pk", "review_by", "evidence_level", "published_at"
+    )
     return {
-        pk: (-(evidence or 0), -published.timestamp() if published else 0.0)
-        for pk, evidence, published in rows
+        pk: (
+            review_by is not None and review_by <= today,
+            -(evidence or 0),
+            -published.timestamp() if published else 0.0,
+        )
+        for pk, review_by, evidence, published in rows
     }
 
 

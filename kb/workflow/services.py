@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from kb.core.models import Content, Status, content_models, trash_cutoff
 from kb.core.permissions import AnyUser, can_publish
+from kb.freshness.services import review_schedule
 from kb.notifications.services import notify, notify_many
 from kb.workflow.models import Action, Transition
 
@@ -126,6 +127,8 @@ def content_transition(
         if action == Action.PUBLISH:
             locked.published_at = publish_at or timezone.now()
             fields.append("published_at")
+            # Fresh from its publication day: its first review is one interval later.
+            fields += review_schedule(locked, start=timezone.localdate(locked.published_at))
         elif action == Action.UNPUBLISH:
             locked.featured = False
             fields.append("featured")

@@ -115,6 +115,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
         **{name: items for name, items in sections.items() if name != "published"},
         "published": sections["published"][:MY_PUBLISHED_LIMIT],
         "published_total": len(sections["published"]),
+        # Their published items whose review date has come, longest overdue first.
+        "due_for_review": sorted(
+            (item for item in sections["published"] if item.is_due_for_review),
+            key=lambda item: item.review_by,
+        ),
         "writable": [kind for model, kind in kinds() if can_add(user, model)],
         "is_editor": bool(reviewable),
         "waiting_for_review": sum(

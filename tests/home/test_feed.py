@@ -57,7 +57,9 @@ def test_drafts_scheduled_and_trashed_items_stay_out_of_the_feed(reader, editor)
 
 @pytest.mark.parametrize("token", ["nonsense", "1:forged", "x" * 500, "%00"])
 def test_a_bad_token_is_not_found(db, token: str) -> None:
-    assert Client().get(f"/feeds/{token}/latest.atom").status_code == 404
+    # A NUL character is refused before any view looks (kb.core.middleware).
+    expected = 400 if token == "%00" else 404
+    assert Client().get(f"/feeds/{token}/latest.atom").status_code == expected
 
 
 def test_a_deactivated_account_loses_its_feed(reader) -> None:

@@ -147,7 +147,8 @@ def test_the_feed_answers_with_any_tag(reader_client: Client, tagged: dict, read
     ],  # fmt: skip
 )
 def test_a_hostile_or_unknown_tag_address_is_not_found(reader_client: Client, path: str) -> None:
-    assert reader_client.get(path).status_code == 404
+    # A NUL character is refused before any view looks (kb.core.middleware).
+    assert reader_client.get(path).status_code == (400 if "%00" in path else 404)
 
 
 def test_a_tag_address_is_percent_encoded_utf8(tagged: dict) -> None:

@@ -98,7 +98,8 @@ def test_suggest_completes_the_last_word_and_returns_titles(reader_client):
 
 
 def test_suggest_handles_empty_and_hostile_input(reader_client):
-    for text in ["", " ", '"', "-", "\x00", "x" * 5000]:
+    for text in ["", " ", '"', "-", "x" * 5000]:
         response = reader_client.get(reverse("search:suggest"), {"q": text})
         assert response.status_code == 200
         assert response.json()["results"] == []
+    assert reader_client.get(reverse("search:suggest"), {"q": "a\x00b"}).status_code == 400

@@ -86,7 +86,9 @@ def test_a_recorded_image_missing_from_storage_is_not_found(
     ],
 )
 def test_path_traversal_is_not_found(uploaded: Image, reader_client: Client, path: str) -> None:
-    assert reader_client.get(f"/uploads/files/{path}").status_code == 404
+    # A NUL character is refused before any view looks (kb.core.middleware).
+    expected = 400 if "%00" in path else 404
+    assert reader_client.get(f"/uploads/files/{path}").status_code == expected
 
 
 def test_a_recorded_name_with_dots_in_its_path_is_refused_before_storage(

@@ -129,8 +129,15 @@ class SQLiteBackend(SearchBackend):
         if not entries:
             return
         fields = IndexEntry._meta.concrete_fields
-        adapt = self.db.ops.adapt_datetimefield_value
-        datetimes = {f.attname for f in fields if f.get_internal_type() == "DateTimeField"}
+        adapters = {
+            "DateTimeField": self.db.ops.adapt_datetimefield_value,
+            "DateField": self.db.ops.adapt_datefield_value,
+        }
+        adapt = {
+            f.attname: adapters[f.get_internal_type()]
+            for f in fields
+            if f.get_internal_type() in adapters
+        }
         columns = ", ".join(f.column for f in fields)
         with transaction.atomic(using=self.db.alias), self.db.cursor() as cursor:
             cursor.execute(
@@ -147,7 +154,7 @@ class SQLiteBackend(SearchBackend):
                 f" VALUES ({', '.join(['%s'] * len(fields))})",
                 [
                     [
-                        adapt(value) if f.attname in datetimes else value
+                        adapt[f.attname](value) if f.attname in adapt else value
                         for f in fields
                         for value in (getattr(entry, f.attname),)
                     ]
