@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "kb.search",
     "kb.questions",
     "kb.departments",
+    "kb.follows",
     "kb.home",
 ]
 
@@ -256,6 +257,8 @@ KB_MARKDOWN_IMAGE_HOSTS = [host.lower() for host in envlist("KB_MARKDOWN_IMAGE_H
 KB_TRASH_DAYS = envint("KB_TRASH_DAYS", "30")
 # How long check_links waits for each source site to answer one request, in seconds.
 KB_LINK_CHECK_TIMEOUT = envint("KB_LINK_CHECK_TIMEOUT", "10")
+# Digest e-mails go out from this hour (local time) after their day or week has ended.
+KB_DIGEST_HOUR = envint("KB_DIGEST_HOUR", "7")
 # How often an item is reviewed when its kind has no interval set in the admin, in months.
 KB_REVIEW_DEFAULT_MONTHS = envint("KB_REVIEW_DEFAULT_MONTHS", "12")
 

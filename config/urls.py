@@ -23,6 +23,8 @@ urlpatterns = [
     path("articles/", include("kb.articles.urls")),
     path("advocates/", include("kb.advocates.urls")),
     path("departments/", include("kb.departments.urls")),
+    path("platforms/", include("kb.platforms.urls")),
+    path("following/", include("kb.follows.urls")),
     path("questions/", include("kb.questions.urls")),
     path("search/", include("kb.search.urls")),
     path("uploads/", include("kb.uploads.urls")),

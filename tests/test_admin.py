@@ -1,16 +1,20 @@
 """The admin as a curation tool: every page loads, bulk actions report, only staff get in."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 from taggit.models import Tag
 
 from kb.core.models import Status
 from kb.core.registry import kinds
+from kb.follows.models import Digest, DigestPreference, Frequency
 from kb.freshness.services import content_verify
 from kb.revisions.services import revision_record
 from kb.search.models import Synonym
@@ -39,6 +43,7 @@ REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 # Rows the site itself writes (logs, uploads): the admin shows them but does not add them.
 MADE_BY_THE_SITE = {
     "revisions.Revision", "workflow.Transition", "notifications.Notification", "uploads.Image",
+    "follows.Digest",
     "freshness.Verification",
 }  # fmt: skip
 CONTENT_FACTORIES = [CaseStudyFactory, ResearchLinkFactory, ArticleFactory]
@@ -72,6 +77,14 @@ def one_of_each(admin_user) -> dict[str, Model]:
         "research.ResearchLink": ResearchLinkFactory(tags=["video"]),
         "sources.Source": SourceFactory(name="Office for National Statistics", domain="ons.gov.uk"),
         "search.Synonym": Synonym.objects.create(term="B2B", synonym="business-to-business"),
+        "follows.DigestPreference": DigestPreference.objects.create(user=admin_user),
+        "follows.Digest": Digest.objects.create(
+            user=admin_user,
+            frequency=Frequency.WEEKLY,
+            period_start=timezone.now() - timedelta(days=7),
+            period_end=timezone.now(),
+            item_count=2,
+        ),
         "articles.Article": article,
         "registry_app.Finding": FindingFactory(tags=["video"]),
         "comments.Comment": CommentFactory(target=article, body="Useful, thanks"),

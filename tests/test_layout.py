@@ -16,13 +16,15 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 from django.utils import timezone
 
 from kb.core.lists import RELATED_SHOWN
 from kb.core.models import Status
 from kb.core.registry import kinds
+from kb.follows.digests import unsubscribe_token
+from kb.follows.services import follow_add
 from kb.workflow.models import Action
 from kb.workflow.services import content_transition
 from tests.factories import (
@@ -31,6 +33,7 @@ from tests.factories import (
     CommentFactory,
     MetricFactory,
     NotificationFactory,
+    PlatformFactory,
     SourceFactory,
     content_factory,
 )
@@ -91,6 +94,9 @@ NOT_PAGES = {
     "questions:moderate",
     "questions:answer_moderate",
     "questions:answer_article",
+    "follows:follow",
+    "follows:unfollow",
+    "follows:digest",
     "freshness:verify",
 }
 # Links the crawler does not follow: signing out, and the admin's deletions, histories,
@@ -158,6 +164,8 @@ def site(advocate, other_advocate, editor, admin_user) -> None:
         make(published_at=timezone.now() + timezone.timedelta(days=2), **owner)
     for user in (advocate, editor):
         NotificationFactory(recipient=user)
+    # A platform (its page is reached from the Following page), which the advocate follows.
+    follow_add(user=advocate, target=PlatformFactory(name="LinkedIn"))
     # A question the advocate asked, still open, and one answered by another advocate.
     QuestionFactory(asker=advocate, title="How do we start a team page?")
     answered = QuestionFactory(asker=advocate, answered_at=timezone.now())
@@ -247,8 +255,9 @@ def test_every_page_of_every_role_fits_a_phone_and_a_desktop_without_axe_violati
     starts = ["/", "/my-work/", "/search/?q=recruitment", "/tags/", "/notifications/"]
     problems: dict[str, list[str]] = {}
     reached: set[str] = set()
+    # The unsubscribe page is reached from a digest e-mail, not a link on the site.
     for user, extra in (
-        (reader, []),
+        (reader, [reverse("follows:unsubscribe", args=[unsubscribe_token(reader)])]),
         (advocate, ["/advocates/me/edit/"]),
         (editor, ["/review/", "/trash/"]),
         (admin_user, ["/admin/", "/admin/taggit/tag/"]),

@@ -12,6 +12,7 @@ from kb.comments.models import with_comment_counts
 from kb.comments.threads import comment_thread
 from kb.content.editing import content_form_views
 from kb.core.lists import related_by_tags, render_filtered_list
+from kb.core.signals import item_read
 from kb.core.views import get_viewable_or_404
 
 
@@ -32,6 +33,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         slug=slug,
     )
+    item_read.send(sender=Article, item=article, user=request.user)
     context = {
         "article": article,
         "case_studies": article.related_case_studies.published(),

@@ -10,6 +10,7 @@ from kb.comments.models import with_comment_counts
 from kb.comments.threads import comment_thread
 from kb.content.editing import content_form_views
 from kb.core.lists import related_by_tags, render_filtered_list
+from kb.core.signals import item_read
 from kb.core.views import get_viewable_or_404
 
 
@@ -30,6 +31,7 @@ def case_study_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         slug=slug,
     )
+    item_read.send(sender=CaseStudy, item=case_study, user=request.user)
     context = {
         "case_study": case_study,
         "related": related_by_tags(case_study, CaseStudy.objects.published()),

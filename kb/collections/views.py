@@ -16,6 +16,7 @@ from kb.comments.models import for_cards
 from kb.comments.threads import comment_thread
 from kb.content.editing import content_form_views
 from kb.core.lists import render_filtered_list
+from kb.core.signals import item_read
 from kb.core.views import get_viewable_or_404
 
 
@@ -36,6 +37,7 @@ def _viewable(request: HttpRequest, slug: str) -> Collection:
 
 def collection_detail(request: HttpRequest, slug: str) -> HttpResponse:
     collection = _viewable(request, slug)
+    item_read.send(sender=Collection, item=collection, user=request.user)
     user = request.user
     can_edit = collection.can_edit(user)
     context = {

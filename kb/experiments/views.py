@@ -10,6 +10,7 @@ from kb.comments.models import for_cards
 from kb.comments.threads import comment_thread
 from kb.content.editing import content_form_views
 from kb.core.lists import related_by_tags, render_filtered_list
+from kb.core.signals import item_read
 from kb.core.views import get_viewable_or_404
 from kb.experiments.filters import ExperimentFilter
 from kb.experiments.forms import ExperimentForm
@@ -35,6 +36,7 @@ def experiment_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         slug=slug,
     )
+    item_read.send(sender=Experiment, item=experiment, user=request.user)
     context = {
         "experiment": experiment,
         "related": related_by_tags(experiment, Experiment.objects.published()),

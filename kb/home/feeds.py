@@ -42,6 +42,7 @@ from kb.core.markdown import markdown_to_text, render_markdown_text
 from kb.core.models import Content
 from kb.core.registry import kind_for, kinds_where
 from kb.departments.contributions import department_path
+from kb.follows.services import Following, following_of
 from kb.home.models import FeedKey
 
 FEED_ITEMS = 30
@@ -230,16 +231,40 @@ class ContentFeed(Feed):
 
 
 class LatestFeed(ContentFeed):
-    description = subtitle = "What is published in the KB, as it is published."
+    """What is new everywhere; only what comes from what the user follows when they
+    follow anything (kb.follows), and the feed's title says so."""
 
-    def title(self) -> str:
+    def get_object(self, request: HttpRequest, token: str, slug: str = "") -> Following:
+        self.request_path = request.path
+        return following_of(_user_for(token))
+
+    def title(self, following: Following) -> str:
+        if following.anything:
+            return f"New in what you follow in {settings.SITE_NAME}"
         return f"New in {settings.SITE_NAME}"
+
+    def subtitle(self, following: Following) -> str:
+        if following.anything:
+            return (
+                "What is published on the topics, platforms, departments, advocates and "
+                "briefs you follow, as it is published."
+            )
+        return "What is published in the KB, as it is published."
+
+    description = subtitle
 
     def link(self) -> str:
         return _absolute("/")
 
-    def entries(self, subject) -> Iterable[FeedEntry]:
-        return map(FeedEntry, feed_items())
+    def entries(self, following: Following) -> Iterable[FeedEntry]:
+        if not following.anything:
+            return map(FeedEntry, feed_items())
+
+        def followed(model: type[Content], queryset: QuerySet) -> QuerySet | None:
+            condition = following.condition(model)
+            return queryset.filter(condition) if condition is not None else None
+
+        return map(FeedEntry, feed_items(followed))
 
 
 class TopicFeed(ContentFeed):

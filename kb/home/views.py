@@ -22,6 +22,7 @@ from kb.core.headline import Headline
 from kb.core.lists import paginate, related_queryset
 from kb.core.registry import ContentKind, kind_for, kinds_where
 from kb.core.views import content_model_or_404, get_viewable_or_404
+from kb.follows.services import for_you
 from kb.home.feeds import feed_url
 
 # At most six featured cards, and an even number of them: the featured grid has one, two or
@@ -32,6 +33,7 @@ NEW_DAYS = 30  # "new" on the home page: published in the last month
 TAG_PAGE_SECTION = 12
 POPULAR_TAGS = 24
 STRONGEST = 3
+FOR_YOU = 8
 
 
 @dataclass
@@ -188,6 +190,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "feed_url": feed_url(request.user),
         "advocate_count": AdvocateProfile.objects.listed().count(),
         "popular_tags": popular_tags(),
+        "for_you": for_you(request.user, limit=FOR_YOU),
     }
     return render(request, "home/home.html", context)
 

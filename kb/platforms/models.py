@@ -21,5 +21,13 @@ class Platform(models.Model):
 PLATFORMS = FacetField("platform", "Platform", multiple=True, position=20)
 
 
+def names_platforms(model: type[models.Model]) -> bool:
+    """Whether items of ``model`` name their platforms (a ``platforms`` field of Platform)."""
+    return any(
+        field.name == "platforms" and getattr(field, "related_model", None) is Platform
+        for field in model._meta.get_fields()
+    )
+
+
 def platform_facets(platforms) -> list[Facet]:
     return [Facet("platform", platform.slug, platform.name) for platform in platforms]

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from kb.content.editing import content_form_views
 from kb.core.lists import related_by_tags, render_filtered_list
+from kb.core.signals import item_read
 from kb.core.views import get_viewable_or_404
 from kb.research.citations import EXPORT_FORMATS, Format, export_chunks
 from kb.research.filters import ResearchLinkFilter
@@ -66,6 +67,7 @@ def research_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         slug=slug,
     )
+    item_read.send(sender=ResearchLink, item=link, user=request.user)
     context = {
         "link": link,
         "related": related_by_tags(link, ResearchLink.objects.published()),

@@ -74,8 +74,9 @@ def test_the_feed_costs_the_same_queries_for_1_and_for_30_items(
 ) -> None:
     client = Client()
     url = feed_url(reader)
-    # The user and their key, one query per kind in the feed, the articles' tags.
-    queries = 1 + len(kinds_where("in_feed")) + 1
+    # The user and their key, what they follow, one query per kind in the feed, the
+    # articles' tags.
+    queries = 1 + 1 + len(kinds_where("in_feed")) + 1
     ArticleFactory(tags=["video"])
     with django_assert_num_queries(queries):
         client.get(url)

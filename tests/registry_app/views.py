@@ -6,6 +6,7 @@ from django.shortcuts import render
 from kb.comments.threads import comment_thread
 from kb.content.editing import content_form_views
 from kb.core.forms import ContentForm
+from kb.core.signals import item_read
 from kb.core.views import get_viewable_or_404
 from tests.registry_app.models import Finding
 
@@ -23,6 +24,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
 
 def finding_detail(request: HttpRequest, slug: str) -> HttpResponse:
     finding = get_viewable_or_404(Finding.objects.all(), request, slug=slug)
+    item_read.send(sender=Finding, item=finding, user=request.user)
     context = {
         "finding": finding,
         "can_edit": finding.can_edit(request.user),
