@@ -157,6 +157,11 @@ class SearchBackend:
         negative ones. Needs a positive clause."""
         raise NotImplementedError
 
+    def all_matching_sql(self, query: Query) -> tuple[str, list]:
+        """SQL (with its parameters) selecting every entry matching ``query`` as ``id``,
+        for a whole set; matching_sql() by default, which samples may cut short."""
+        return self.matching_sql(query)
+
     def matching_sql(self, query: Query) -> tuple[str, list]:
         """A SELECT of the ids, as column ``id``, of the entries matching ``query``, with its
         parameters: what match() runs, for composing several matches into one statement."""
@@ -167,7 +172,7 @@ class SearchBackend:
         broad (each set as one text of ids, see id_list())."""
         parts, params = [], []
         for number, query in enumerate(queries):
-            sql, query_params = self.matching_sql(query)
+            sql, query_params = self.all_matching_sql(query)
             parts.append(f"SELECT {number}, {self.id_list('found.id')} FROM ({sql}) found")
             params += query_params
         found = [BitMap() for _ in queries]

@@ -154,6 +154,12 @@ class PostgresBackend(SearchBackend):
         )
         for sql in self._indexes:
             execute(sql)
+        # The whole match of a query, always from the GIN index: see all_matching_sql().
+        execute(
+            "CREATE OR REPLACE FUNCTION search_matching(q tsquery) RETURNS SETOF bigint"
+            " LANGUAGE sql STABLE PARALLEL SAFE SET enable_seqscan = off"
+            f" AS $$ SELECT entry_id FROM {VECTORS} WHERE document @@ q $$"
+        )
         # Entries written before this table existed (an upgrade) get their vectors now.
         execute(vectors_sql(entries))
 
@@ -164,6 +170,7 @@ class PostgresBackend(SearchBackend):
             )
         for name in ("write", "delete", "truncate"):
             schema_editor.execute(f"DROP FUNCTION IF EXISTS search_vector_{name}()")
+        schema_editor.execute("DROP FUNCTION IF EXISTS search_matching(tsquery)")
         schema_editor.execute(f"DROP TABLE IF EXISTS {VECTORS}")
         schema_editor.execute("DROP INDEX IF EXISTS search_word_trgm")
         compression = TEXT_COMPRESSION.format(method="default")
@@ -234,7 +241,15 @@ class PostgresBackend(SearchBackend):
         return f"string_agg(lpad(to_hex({column}), 8, '0'), '')"
 
     def match(self, query: Query) -> BitMap:
-        return self._id_set(*self.matching_sql(query))
+        return self._id_set(*self.all_matching_sql(query))
+
+    def all_matching_sql(self, query: Query) -> tuple[str, list]:
+        # Always through the GIN index (search 0010): for a query matching most documents
+        # the planner picks a sequential scan, not counting that it reads every vector
+        # out of TOAST — three times slower.
+        return f"SELECT id FROM search_matching(to_tsquery('{CONFIG}', %s)) id", [
+            tsquery_text(query)
+        ]
 
     def matching_sql(self, query: Query) -> tuple[str, list]:
         # A sample's LIMIT stops the heap visits, though GIN gives a bitmap of every match.
