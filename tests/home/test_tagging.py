@@ -10,7 +10,7 @@ from taggit.models import Tag, TaggedItem
 from kb.core.tags import tag_suggestions
 from kb.home import tagging
 from kb.home.tagging import tag_merge
-from tests.factories import ArticleFactory, CaseStudyFactory, PlatformFactory
+from tests.factories import ArticleFactory, CaseStudyFactory, PlatformFactory, UserFactory
 
 SUGGEST = reverse("tag_suggest")
 
@@ -96,7 +96,9 @@ def test_an_unknown_tag_finds_nothing_and_keeps_what_was_typed(reader_client: Cl
 
 def test_the_article_list_filters_by_the_author_s_name(reader_client: Client, advocate) -> None:
     ArticleFactory(author=advocate, title="Adam's piece")
-    ArticleFactory(title="Someone else's piece")
+    # A fixed name: a generated one such as "Hannah Adams" would rightly match "adam".
+    other = UserFactory(username="olive", first_name="Olive", last_name="Other")
+    ArticleFactory(author=other, title="Someone else's piece")
     for typed in ("adam", "Adam Advocate", "ADVOC", "adam"):
         response = reader_client.get(reverse("articles:list"), {"author": typed})
         assertContains(response, "Adam&#x27;s piece")
