@@ -146,16 +146,31 @@ def check_facet_declarations(**kwargs) -> list[checks.CheckMessage]:
     return errors
 
 
-def _facet_counts(sets: snapshots.Sets, hits: BitMap) -> dict[str, list[FacetCount]]:
+def _facet_counts(
+    sets: snapshots.Sets,
+    hits: BitMap,
+    limit: int | None = None,
+    keep: dict[str, str] | None = None,
+) -> dict[str, list[FacetCount]]:
+    """Each facet's values among ``hits`` in page order. With ``limit``, a facet listed by
+    count keeps only its ``limit`` commonest values and the one ``keep`` selects: free-form
+    facets (tags, owners) have thousands of values, and building and sorting them all cost
+    more than counting them."""
     types = dict(type_labels())
+    keep = keep or {}
     facets = {}
     for name, values in sets.count(hits).items():
-        numeric = name in facet_fields() and facet_fields()[name].numeric
+        declared = facet_fields().get(name)
+        numeric = declared is not None and declared.numeric
+        by_count = not numeric and not (declared is not None and declared.choices)
+        if by_count and limit is not None and len(values) > limit:
+            chosen = heapq.nsmallest(limit, values, key=lambda v: (-v[2], v[1].lower()))
+            chosen += [v for v in values if v[0] == keep.get(name) and v not in chosen]
+            values = chosen
         counts = [
             FacetCount(name, value, types.get(value, label) if name == "type" else label, n)
             for value, label, n in values
         ]
-        declared = facet_fields().get(name)
         if declared is not None and declared.choices:
             order = {value: place for place, (value, _) in enumerate(declared.choices)}
             facets[name] = sorted(counts, key=lambda facet: order.get(facet.value, len(order)))
@@ -451,7 +466,10 @@ def search(
     sort: str = "relevance",
     page: int | str | None = 1,
     per_page: int = 20,
+    facet_limit: int | None = None,
 ) -> SearchResults:
+    """Search as ``user``. ``facet_limit`` caps how many values of a facet listed by count
+    come back (the page shows a dozen); None returns them all."""
     sets = snapshots.current(timezone.now())
     visible, shared = visible_and_shared(sets, user)
     return _search(
@@ -464,6 +482,7 @@ def search(
         sort=sort,
         page=page,
         per_page=per_page,
+        facet_limit=facet_limit,
     )
 
 
@@ -480,6 +499,7 @@ def _search(
     per_page: int = 20,
     partial: bool = True,
     synonyms: list[tuple[str, str]] | None = None,
+    facet_limit: int | None = None,
 ) -> SearchResults:
     """Search for ``query`` (parsed from ``text``); with ``partial``, entries matching
     most of its words follow when all of them find fewer than a page. ``synonyms``, the
@@ -547,7 +567,7 @@ def _search(
         hits=_hits(backend, sets, expanded, ids, missing, shared or BitMap()),
         total=total,
         page=page_obj,
-        facets=_facet_counts(sets, hits | partials.ids if partials else hits),
+        facets=_facet_counts(sets, hits | partials.ids if partials else hits, facet_limit, filters),
         corrected_text=corrected_text,
         partial_total=partial_total,
         ignored_words=ignored,

@@ -25,6 +25,7 @@ def search_results(request: HttpRequest) -> HttpResponse:
         sort=form.cleaned_data.get("sort") or "relevance",
         page=request.GET.get("page"),
         per_page=settings.KB_PAGE_SIZE,
+        facet_limit=FACET_VALUES_SHOWN,
     )
     active = form.filters()
     link = _Links(request)
@@ -39,7 +40,9 @@ def search_results(request: HttpRequest) -> HttpResponse:
                     "selected": active.get(name) == value.value,
                     "url": link.to(**{name: value.value}),
                 }
-                for value in results.facets.get(name, [])[:FACET_VALUES_SHOWN]
+                for place, value in enumerate(results.facets.get(name, []))
+                # The dozen commonest, and the chosen value even when ties push it further.
+                if place < FACET_VALUES_SHOWN or active.get(name) == value.value
             ],
         }
         for name, facet in service.facet_fields().items()
