@@ -11,9 +11,18 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from kb.core.permissions import ADVOCATE, EDITOR, READER
 from tests.factories import AdvocateProfileFactory, UserFactory
+
+# Hypothesis's wall-clock checks (a deadline per example, "input generation is slow") fail
+# on a busy machine rather than on a defect; the properties themselves are what we test.
+hypothesis_settings.register_profile(
+    "kb", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("kb")
 
 
 @pytest.hookimpl(tryfirst=True)
