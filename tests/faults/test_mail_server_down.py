@@ -14,12 +14,16 @@ server is down) and against one that accepts connections and never answers (hung
 
 import io
 import logging
+import os
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core import mail
 from django.core.management import call_command
@@ -67,10 +71,23 @@ def _mail_errors(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == "kb.notifications.services"]
 
 
-def test_the_timeout_is_read_from_the_environment_with_a_short_default() -> None:
-    from config import settings as project_settings
+def _email_timeout(**env: str) -> str:
+    """EMAIL_TIMEOUT as a fresh interpreter reads it from ``env``."""
+    clean = {k: v for k, v in os.environ.items() if k != "EMAIL_TIMEOUT"}
+    return subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.EMAIL_TIMEOUT)"],
+        cwd=settings.BASE_DIR,
+        env={**clean, "DEBUG": "true", "DATABASE_URL": "sqlite:///:memory:", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.strip()
 
-    assert project_settings.EMAIL_TIMEOUT == 5
+
+def test_the_timeout_is_read_from_the_environment_with_a_short_default() -> None:
+    assert _email_timeout() == "5"
+    assert _email_timeout(EMAIL_TIMEOUT="12") == "12"
 
 
 def test_publishing_succeeds_and_the_authors_mail_is_logged_as_failed(
