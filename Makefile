@@ -24,7 +24,7 @@ BENCH_SECRET_KEY = $(shell $(PYTHON) -c 'import secrets; print(secrets.token_url
 BENCH_ENV = SECRET_KEY=$(BENCH_SECRET_KEY) ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 
 .PHONY: run test browser pdf-libs lint test-sqlite test-postgres check-postgres install lock clean bench \
-	bench-sqlite bench-postgres bench-million
+	bench-sqlite bench-postgres bench-million faults faults-restart
 
 install: $(INSTALLED) pdf-libs
 
@@ -109,6 +109,22 @@ bench-postgres: check-postgres
 bench-million:
 	$(MAKE) bench-postgres BENCH_DOCS=1000000 BENCH_POSTGRES_URL=$(BENCH_MILLION_URL) \
 		BENCH_OPTIONS="--rounds 1 --edits 0.02 $(BENCH_OPTIONS)"
+
+# Fault checks that need real processes (docs/faults.md): gunicorn (2 workers) on a fresh
+# PostgreSQL database with the demo corpus, under load. `faults` SIGKILLs workers while
+# writes are in flight, then checks nothing was half-saved; `faults-restart` restarts the
+# PostgreSQL server mid-load (it breaks every other client of that server: never on a
+# shared one) and checks for clean 503s and recovery. Print tables; exit 1 on a failure.
+FAULTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kb_faults
+FAULTS_PORT ?= 8109
+PG_CLUSTER ?= 15 main
+faults: check-postgres
+	FAULTS_DATABASE_URL=$(FAULTS_DATABASE_URL) $(BIN)/python -m tests.faults.under_load \
+		--port $(FAULTS_PORT) --kill 3
+
+faults-restart: check-postgres
+	FAULTS_DATABASE_URL=$(FAULTS_DATABASE_URL) $(BIN)/python -m tests.faults.under_load \
+		--port $(FAULTS_PORT) --restart-postgres --cluster "$(PG_CLUSTER)" $(FAULTS_OPTIONS)
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt

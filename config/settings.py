@@ -227,6 +227,10 @@ EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "kb@localhost")
+# Seconds to wait for the mail server: notifications are sent at the end of the request
+# that caused them, so a hung server must not hold that request for long (the failure is
+# logged and the action stands; see docs/faults.md).
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "5")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -266,9 +270,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # A refused request (403) is routine: one line, not the PermissionDenied traceback.
-    "filters": {"refusals_in_one_line": {"()": "kb.core.logging.RefusalsInOneLine"}},
+    # So is a request that met an unreachable database (the 503 page): its reason, no stack.
+    "filters": {
+        "refusals_in_one_line": {"()": "kb.core.logging.RefusalsInOneLine"},
+        "outages_in_one_line": {"()": "kb.core.logging.OutagesInOneLine"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["refusals_in_one_line"]}
     },
+    "loggers": {"django.request": {"filters": ["outages_in_one_line"]}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
 }

@@ -6,6 +6,9 @@ from django.urls import include, path
 
 from kb.core.views import evidence_levels, healthz, markdown_preview, tag_suggest
 
+# An unreachable database answers 503 ("briefly unavailable"), anything else the 500 page.
+handler500 = "kb.core.unavailable.server_error"
+
 admin.site.site_header = "KB curation"
 admin.site.site_title = "KB admin"
 admin.site.index_title = "Curate the knowledge base"

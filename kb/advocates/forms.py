@@ -4,7 +4,8 @@ from django import forms
 
 from kb.advocates.models import PHOTO_MAX_SIDE, AdvocateProfile, Handle
 from kb.core.forms import MAX_TAG_LENGTH, MAX_TAGS, https_url_fields, suggest_tags
-from kb.uploads.forms import ImageFileField
+from kb.uploads.forms import EncodedImage, ImageFileField
+from kb.uploads.storing import store
 
 
 class ProfilePhotoField(ImageFileField):
@@ -36,6 +37,8 @@ class ProfileForm(forms.ModelForm):
             "bio": forms.Textarea(attrs={"rows": 6}),
         }
 
+    stored_photo = ""
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         user = self.instance.user
@@ -53,6 +56,20 @@ class ProfileForm(forms.ModelForm):
         return tags
 
     def save(self, commit: bool = True) -> AdvocateProfile:
+        """Save the profile; a new photo is written first, by ``store``, so a full or
+        read-only media folder raises NotStored before any row changes and leaves no part
+        of the file behind. ``stored_photo`` names it, for the caller to remove should the
+        rest of its transaction fail."""
+        photo = self.cleaned_data.get("photo")
+        if isinstance(photo, EncodedImage):
+            field = AdvocateProfile._meta.get_field("photo")
+            self.stored_photo = store(
+                field.storage,
+                field.generate_filename(self.instance, photo.name),
+                photo,
+                max_length=field.max_length,
+            )
+            self.instance.photo = self.stored_photo
         profile = super().save(commit=commit)
         user = profile.user
         user.first_name = self.cleaned_data["first_name"]

@@ -14,6 +14,7 @@ from kb.comments.models import for_cards
 from kb.core.lists import render_filtered_list
 from kb.core.permissions import ADVOCATE, EDITOR, has_role
 from kb.core.registry import kinds
+from kb.uploads.storing import NotStored, discard
 
 User = get_user_model()
 CONTRIBUTIONS = 20  # of each kind on a profile
@@ -57,11 +58,22 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     data = (request.POST, request.FILES) if request.method == "POST" else ()
     form = ProfileForm(*data, instance=profile)
     formset = HandleFormSet(*data, instance=profile)
+    status = 200
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            formset.instance = form.save()
-            formset.save()
-        messages.success(request, "Your profile is saved.")
-        return redirect(formset.instance)
+        try:
+            with transaction.atomic():
+                formset.instance = form.save()
+                formset.save()
+        except NotStored as error:
+            # A full or read-only media folder: nothing of the profile was saved.
+            form.add_error("photo", str(error))
+            status = 503
+        except BaseException:
+            if form.stored_photo:  # written, but the rows naming it were rolled back
+                discard(AdvocateProfile._meta.get_field("photo").storage, form.stored_photo)
+            raise
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect(formset.instance)
     context = {"form": form, "formset": formset, "object": profile if profile.pk else None}
-    return render(request, "advocates/advocateprofile_form.html", context)
+    return render(request, "advocates/advocateprofile_form.html", context, status=status)

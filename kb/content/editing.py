@@ -12,6 +12,7 @@ Markdown added to the text the form then validates and saves.
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Model
 from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -24,6 +25,7 @@ from kb.revisions.diff import compare
 from kb.revisions.models import Revision
 from kb.revisions.services import EditConflict, ItemInTrash, content_save
 from kb.uploads.forms import AttachImageForm, can_upload_images
+from kb.uploads.storing import NotStored
 from kb.workflow.models import Action
 from kb.workflow.services import TransitionError, content_transition, may_take
 
@@ -42,13 +44,18 @@ def edit_with_form(
     data = (request.POST, request.FILES) if request.method == "POST" else ()
     image_form = _image_form(form_class, data, request)
     image_ok = image_form is None or not data or image_form.is_valid()
+    status = 200
     if data and image_form is not None and image_ok:
         # The image is stored before the form is checked: if the form has errors, its
         # Markdown is in the text shown again, and nothing needs uploading twice.
-        data = (image_form.attach(request.POST, uploaded_by=request.user), request.FILES)
+        try:
+            data = (image_form.attach(request.POST, uploaded_by=request.user), request.FILES)
+        except NotStored as error:
+            # A full or read-only media folder: nothing is saved, the text is shown again.
+            image_form.add_error("file", str(error))
+            image_ok, status = False, 503
     form = form_class(*data, instance=instance, user=request.user)
     formset = _formset(formset_class, data, instance, request)
-    status = 200
     if (
         request.method == "POST"
         and image_ok
@@ -56,19 +63,21 @@ def edit_with_form(
         and (formset is None or formset.is_valid())
     ):
         try:
-            saved = content_save(
-                form=form,
-                formset=formset,
-                user=request.user,
-                base_version=form.cleaned_data.get("base_version"),
-            )
+            # "Save and submit for review" is one change: both or, should the process die
+            # between them, neither.
+            with transaction.atomic():
+                saved = content_save(
+                    form=form,
+                    formset=formset,
+                    user=request.user,
+                    base_version=form.cleaned_data.get("base_version"),
+                )
+                return _saved(request, saved, is_new)
         except EditConflict as conflict:
             return _conflict(request, data[0], conflict, form_class, formset_class, template_name)
         except ItemInTrash as gone:
             form.add_error(None, str(gone))
             status = 409
-        else:
-            return _saved(request, saved, is_new)
     context = {
         "form": form,
         "formset": formset,

@@ -1,6 +1,10 @@
 """Writes on questions and answers: ask, route, answer, mark answered and most useful,
 hide, trash, and turn an answer into a draft article.
 
+Each is one transaction: besides its own rows, every write on a question or an answer
+queues the question for the search index (kb.search.signals), and the two must be kept
+or lost together, even when the process is killed between them.
+
 The rules are checked here, not only in the views, so no caller can skip them: breaking
 one raises PermissionDenied, invalid input ValidationError. Notifications go through
 kb.notifications (an in-site notification and an e-mail once the transaction commits).
@@ -77,6 +81,7 @@ def answer_post(*, question: Question, author: User, body: str) -> Answer:
     return answer
 
 
+@transaction.atomic
 def question_mark_answered(*, question: Question, user: User, answered: bool = True) -> Question:
     if not question.is_asker(user):
         raise PermissionDenied("Only the asker marks a question answered.")
@@ -89,6 +94,7 @@ def question_mark_answered(*, question: Question, user: User, answered: bool = T
     return question
 
 
+@transaction.atomic
 def answer_mark_most_useful(*, answer: Answer, user: User) -> Question:
     """The asker's pick of the thread; picking one also marks the question answered."""
     question = answer.question
@@ -102,6 +108,7 @@ def answer_mark_most_useful(*, answer: Answer, user: User) -> Question:
     return question
 
 
+@transaction.atomic
 def answer_delete(*, answer: Answer, user: User) -> None:
     """Move one's own answer to the trash, within the comments' edit window."""
     if not answer.can_delete(user):
@@ -111,6 +118,7 @@ def answer_delete(*, answer: Answer, user: User) -> None:
     Question.objects.filter(pk=answer.question_id, most_useful=answer).update(most_useful=None)
 
 
+@transaction.atomic
 def question_delete(*, question: Question, user: User) -> None:
     """The asker (or an editor) moves a question to the trash; the admin restores it."""
     if not (question.is_asker(user) or can_moderate(user)):
@@ -119,6 +127,7 @@ def question_delete(*, question: Question, user: User) -> None:
     question.save(update_fields=["deleted_at"])
 
 
+@transaction.atomic
 def moderate(*, item: Question | Answer, editor: User, reason: str, hide: bool = True):
     """Hide a question or an answer from readers with the reason shown in its place, or
     show it again."""

@@ -3,6 +3,7 @@ answerers and editors do on it."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -41,7 +42,8 @@ def question_ask(request: HttpRequest) -> HttpResponse:
     question = Question(asker=request.user, department=services.asker_department(request.user))
     form = QuestionForm(request.POST if request.method == "POST" else None, instance=question)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():  # the question, its topics and its search queue entry
+            form.save()
         return redirect("questions:route", pk=form.instance.pk)
     status = 400 if form.is_bound else 200
     return render(request, "questions/question_form.html", {"form": form}, status=status)

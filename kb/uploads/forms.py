@@ -35,6 +35,7 @@ from PIL import ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
 from kb.core.permissions import AnyUser, can_add
 from kb.core.registry import kinds_where
 from kb.uploads.models import CONTENT_TYPES, EXTENSIONS, MAX_ALT_LENGTH, Image, ImageFormat
+from kb.uploads.storing import discard, store
 
 # 40 megapixels: more than any camera photo or screenshot; decoded, up to 160 MB of RGBA.
 # For an animation it bounds width × height × frames.
@@ -133,6 +134,8 @@ class ImageUploadForm(forms.Form):
         return "The upload was not valid."
 
     def save(self, *, uploaded_by: AnyUser) -> Image:
+        """Store the image and its row; raises NotStored (and stores nothing) when the
+        media folder is full or read-only."""
         encoded: EncodedImage = self.cleaned_data["file"]
         image = Image(
             original_name=encoded.original_name,
@@ -142,9 +145,21 @@ class ImageUploadForm(forms.Form):
             size=encoded.size,
             format=encoded.format,
         )
-        # upload_to ignores this name: it makes a random one from the format.
-        image.file.save("upload", encoded, save=False)
-        image.save()
+        field = Image._meta.get_field("file")
+        # upload_to ignores this name: it makes a random one from the format. The file is
+        # written first and removed again if the row cannot be: no row without its file.
+        name = store(
+            field.storage,
+            field.generate_filename(image, "upload"),
+            encoded,
+            max_length=field.max_length,
+        )
+        image.file = name
+        try:
+            image.save()
+        except BaseException:
+            discard(field.storage, name)
+            raise
         return image
 
 

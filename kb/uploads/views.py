@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from kb.advocates.models import AdvocateProfile
 from kb.uploads.forms import ImageUploadForm, can_upload_images
 from kb.uploads.models import CONTENT_TYPES, EXTENSIONS, Image, ImageFormat
+from kb.uploads.storing import NotStored
 
 
 @require_POST
@@ -23,7 +24,11 @@ def image_create(request: HttpRequest) -> JsonResponse:
     form = ImageUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return JsonResponse({"error": form.first_error()}, status=400)
-    image = form.save(uploaded_by=request.user)
+    try:
+        image = form.save(uploaded_by=request.user)
+    except NotStored as error:
+        # The editor shows the message next to its button; the text typed so far stays.
+        return JsonResponse({"error": str(error)}, status=503)
     return JsonResponse(
         {
             "url": image.file.url,
