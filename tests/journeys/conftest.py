@@ -98,6 +98,13 @@ def journey(request, browser: "Browser", live_server) -> Iterator[Journey]:
         page.context.close()
 
 
+def box(locator) -> dict[str, float]:
+    """Where an element is drawn: x, y, width and height in CSS pixels."""
+    found = locator.bounding_box()
+    assert found is not None, f"{locator} is not drawn"
+    return found
+
+
 def at_widths(*widths: int):
     """Run a journey once at each screen width."""
     return pytest.mark.parametrize("journey", widths, indirect=True, ids=lambda w: f"{w}px")

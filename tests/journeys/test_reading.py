@@ -15,7 +15,7 @@ from tests.factories import (
     PlatformFactory,
     ResearchLinkFactory,
 )
-from tests.journeys.conftest import DESKTOP, PHONE, Journey, at_widths
+from tests.journeys.conftest import DESKTOP, PHONE, Journey, at_widths, box
 
 pytestmark = [
     pytest.mark.browser,
@@ -47,8 +47,8 @@ def test_reader_searches_filters_and_opens_a_result(
 
     page = journey.sign_in(reader)
 
-    box = page.get_by_role("combobox", name="Search the KB")
-    box.press_sequentially("recrui")
+    search = page.get_by_role("combobox", name="Search the KB")
+    search.press_sequentially("recrui")
     suggestions = page.get_by_role("listbox", name="Suggestions")
     expect(suggestions).to_be_visible()
     expect(suggestions.get_by_role("option", name="Recruiting nurses on LinkedIn")).to_be_visible()
@@ -76,7 +76,14 @@ def test_reader_searches_filters_and_opens_a_result(
         page.get_by_role("heading", name="Recruiting nurses on LinkedIn", level=1)
     ).to_be_visible()
     expect(page.get_by_text("A hospital trust filled its vacancies faster.")).to_be_visible()
-    expect(page.get_by_role("rowheader", name="Applications per vacancy")).to_be_visible()
+    measure = page.get_by_role("rowheader", name="Applications per vacancy")
+    expect(measure).to_be_visible()
+    if journey.width == PHONE:
+        # The table stacks into a card per measure: the name heads it, full width, and the
+        # verdict stays under its figure rather than drifting under the "Change" label.
+        assert box(measure)["width"] > 0.9 * (box(measure.locator(".."))["width"] - 24)
+        change = page.locator("td[data-label='Change']")
+        assert box(change.locator(".change-verdict"))["x"] >= box(change)["x"] + 96
     journey.screenshot(page)
 
 
