@@ -5,7 +5,7 @@ the question answered."""
 import pytest
 from django.contrib.auth.models import AbstractUser
 
-from tests.journeys.conftest import Journey
+from tests.journeys.conftest import Journey, box
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,6 +27,11 @@ def test_reader_asks_an_advocate_who_answers(
 
     asker.get_by_role("navigation", name="Main").get_by_role("link", name="Ask an advocate").click()
     expect(asker.get_by_role("heading", name="Ask an advocate", level=1)).to_be_visible()
+    # The header's sections scroll sideways when they do not all fit: the one you are in
+    # is brought into view.
+    sections = asker.get_by_role("navigation", name="Main")
+    current = box(sections.get_by_role("link", name="Ask an advocate"))
+    assert current["x"] + current["width"] <= box(sections)["x"] + box(sections)["width"]
     asker.get_by_role("link", name="Ask a question").click()
     asker.get_by_label("Your question").fill(QUESTION)
     asker.get_by_label("Details").fill("We have phones and **no budget**.")
@@ -44,6 +49,7 @@ def test_reader_asks_an_advocate_who_answers(
     expect(asker.get_by_role("heading", name=QUESTION, level=1)).to_be_visible()
     expect(asker.get_by_role("status")).to_have_text("Your question went to 1 advocate(s).")
     expect(asker.get_by_role("region", name="Answers (0)")).to_contain_text("No answers yet.")
+    expect(asker.locator(".detail-meta").first).to_contain_text("Asked by Rita Reader on ")
 
     helper = journey.sign_in(advocate)
     expect(helper.get_by_role("link", name="Notifications 1 unread")).to_be_visible()
@@ -71,7 +77,13 @@ def test_reader_asks_an_advocate_who_answers(
     expect(asker.locator(".card-kicker")).to_contain_text("Answered")
     expect(asker.get_by_role("button", name="Reopen the question")).to_be_visible()
     asker.get_by_role("button", name="Mark as most useful").click()
-    expect(asker.get_by_text("Most useful")).to_be_visible()
+    badge = answers.get_by_text("Most useful", exact=True)
+    expect(badge).to_be_visible()
+    # The badge sits on the answer's byline, and the answer box apart from the form below.
+    author = box(answers.locator(".comment-author"))
+    assert abs(box(badge)["y"] - author["y"]) < author["height"]
+    answer = box(answers.get_by_role("article"))
+    assert box(asker.locator("form.comment-form"))["y"] >= answer["y"] + answer["height"] + 8
 
     helper.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Ask an advocate"
