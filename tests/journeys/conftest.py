@@ -7,7 +7,6 @@ default, which git ignores), named after the journey and the width.
 """
 
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +58,7 @@ class Journey:
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        expect(page).to_have_url(re.compile(r"/$"))
+        expect(page).to_have_url(self.base_url + reverse("home"))
         expect(page.locator(".user-name")).to_have_text(user.get_full_name())
         return page
 

@@ -74,12 +74,13 @@ def test_advocate_builds_a_board_brief_and_downloads_its_pdf(
         "Why this matters: A hospital trust cut its cost per hire."
     )
 
-    with page.expect_download() as download:
+    with page.expect_download(timeout=30_000) as download:  # WeasyPrint takes a moment
         page.get_by_role("link", name="Download PDF").click()
     pdf = artifacts_dir() / "journeys" / f"{journey.name}-{journey.width}.pdf"
     pdf.parent.mkdir(parents=True, exist_ok=True)
     download.value.save_as(pdf)
     assert download.value.suggested_filename == "why-advocacy-pays.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
     reader = PdfReader(pdf)
     text = " ".join(page_.extract_text() for page_ in reader.pages)
     assert BRIEF in text
