@@ -127,3 +127,15 @@
   sync();
   if (wide.addEventListener) wide.addEventListener("change", sync);
 })();
+
+/* The header's sections scroll sideways when they do not all fit (phones, and desktops
+   with many sections): bring the one you are in into view, clear of the fade. */
+(function () {
+  "use strict";
+  var nav = document.querySelector(".main-nav");
+  var current = nav && nav.querySelector("[aria-current=page]");
+  if (!current) return;
+  var fade = 40; /* the fade's 2.5rem, at the default font size */
+  var past = current.getBoundingClientRect().right - (nav.getBoundingClientRect().right - fade);
+  if (past > 0) nav.scrollLeft += past;
+})();
