@@ -6,7 +6,9 @@ production security settings.
 """
 
 import os
+import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +36,14 @@ def envint(name: str, default: str) -> int:
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
+
+
+def envrate(name: str, default: str) -> str:
+    """A django-ratelimit rate such as ``120/m`` (requests per second, minute, hour, day)."""
+    value = os.getenv(name, default).strip()
+    if not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 60/m, not {value!r}")
+    return value
 
 
 DEBUG = envbool("DEBUG", "false")
@@ -88,6 +98,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "django_ratelimit",  # for its system checks of the cache
     "django_filters",
     "taggit",
     "kb.core",
@@ -117,15 +129,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kb.core.middleware.reject_null_characters",
+    "kb.core.middleware.refuse_oversized_bodies",
+    "kb.core.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Off unless SSO_HEADER is set; must run before LoginRequiredMiddleware.
+    "kb.accounts.sso.TrustedProxyRemoteUserMiddleware",
     # An intranet: every view needs a signed-in user unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns RateLimitExceeded from a view into the 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -180,6 +200,31 @@ if os.getenv("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Rate limits on what is cheap to ask and expensive to answer (django-ratelimit) ------
+# Per signed-in person, far above what anyone working by hand reaches; past them the view
+# answers 429 (templates/429.html) with Retry-After.
+KB_RATE_LIMITS = {
+    "suggest": envrate("RATE_LIMIT_SUGGEST", "120/m"),
+    "preview": envrate("RATE_LIMIT_PREVIEW", "60/m"),
+    "export": envrate("RATE_LIMIT_EXPORT", "30/m"),
+    "pdf": envrate("RATE_LIMIT_PDF", "10/m"),
+}
+RATELIMIT_VIEW = "kb.core.views.too_many_requests"
+# Only for anyone not signed in (the health check is the one such view, unlimited).
+RATELIMIT_IP_META_KEY = "kb.accounts.client_ip.client_ip"
+# A cache that is down must not take search suggestions and exports down with it.
+RATELIMIT_FAIL_OPEN = True
+SILENCED_SYSTEM_CHECKS = [
+    # Without REDIS_URL the counters live in each worker's memory, so with n workers a
+    # person gets up to n times a limit: still a bound, which is all these limits are for.
+    # Production with several workers or servers sets REDIS_URL (README "Security").
+    *([] if os.getenv("REDIS_URL") else ["django_ratelimit.E003"]),
+    # "Not officially supported": its list names only memcached and django-redis. Django's
+    # own RedisCache increments with Redis's atomic INCR in a cache every worker shares, and
+    # local memory is covered by the line above.
+    "django_ratelimit.W001",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -189,6 +234,38 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Sign-in: lock-out after failed passwords, single sign-on through a proxy --------------
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: it refuses a locked-out sign-in before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # Used only by kb.accounts.sso's middleware, which is off unless SSO_HEADER is set.
+    "kb.accounts.sso.ReaderRemoteUserBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
+# A username and an address together: wrong passwords typed for a colleague's name lock
+# only that name from that address, so nobody can lock someone else (or a whole office
+# behind one address) out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "kb.accounts.views.locked_out"
+AXES_WHITELIST_CALLABLE = "kb.accounts.sso.is_proxy_sign_in"
+AXES_CLIENT_IP_CALLABLE = "kb.accounts.client_ip.client_ip"
+# How many proxies of ours sit in front of the KB, each appending to X-Forwarded-For; 0
+# (no proxy) reads only the connection's address, since anyone can send the header.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+# Single sign-on: the header a reverse proxy sets to the signed-in username (e.g.
+# X-Remote-User), accepted only from the proxies' addresses. Empty turns it off.
+SSO_HEADER = os.getenv("SSO_HEADER", "").strip()
+SSO_TRUSTED_PROXIES = envlist("SSO_TRUSTED_PROXIES", "")
+if SSO_HEADER and not SSO_TRUSTED_PROXIES:
+    raise ImproperlyConfigured(
+        "SSO_HEADER needs SSO_TRUSTED_PROXIES: the addresses (or CIDR ranges) of the proxies "
+        "allowed to set it. Anyone else could otherwise sign in as anyone."
+    )
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.getenv("TIME_ZONE", "Europe/London")
@@ -232,16 +309,47 @@ DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "kb@localhost")
 # logged and the action stands; see docs/faults.md).
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "5")
 
+# --- Security: HTTPS, headers and sessions (README "Security") ---------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page of the KB uses, denied to it and to anything it might embed;
+# kb.core.middleware.permissions_policy sends them on every response.
+KB_PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
+# A working day: people sign in once in the morning, and a session left on a shared or
+# lost machine is dead by the next one. Counted from sign-in, not renewed on each page.
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(12 * 60 * 60))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", "false")
 if not (DEBUG or TESTING):
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
     SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "true")
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
+    # A year, as `check --deploy` asks; 0 turns HSTS off (e.g. while HTTPS is being tried).
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", str(365 * 24 * 60 * 60))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 TAGGIT_CASE_INSENSITIVE = True
@@ -252,6 +360,12 @@ KB_PAGE_SIZE = envint("KB_PAGE_SIZE", "20")
 KB_UPLOAD_MAX_BYTES = envint("KB_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024))
 # The largest BibTeX, RIS or CSV file of research links an editor may import at once.
 KB_IMPORT_MAX_BYTES = envint("KB_IMPORT_MAX_BYTES", str(1024 * 1024))
+# Requests announcing a larger body are refused before it is read (413): the largest file
+# above plus room for the form's other fields.
+KB_REQUEST_MAX_BYTES = envint(
+    "KB_REQUEST_MAX_BYTES",
+    str(max(KB_UPLOAD_MAX_BYTES, KB_IMPORT_MAX_BYTES, DATA_UPLOAD_MAX_MEMORY_SIZE) + 1024 * 1024),
+)
 # How long a comment's author may still edit or delete it, in minutes.
 KB_COMMENT_EDIT_MINUTES = envint("KB_COMMENT_EDIT_MINUTES", "15")
 # Hosts besides the KB itself whose images Markdown may embed; others become links, so a

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.db import connections
 from django.test import Client
 from hypothesis import HealthCheck
@@ -62,6 +63,16 @@ def _forget_content_types_after_a_flush(request) -> Iterator[None]:
 def _fast_password_hashing(settings) -> None:
     """Real hashers cost ~0.25 s a user; tests need no protection against brute force."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches() -> None:
+    """Each test starts with empty caches. The rate limits count in the cache, which
+    outlives a test (it is the process's memory, not the database that rolls back): without
+    this, tests asking for search suggestions or exports would add up across the suite and
+    one would be refused with a 429 depending on which ran before it."""
+    for cache in caches.all():
+        cache.clear()
 
 
 def _with_roles(user, *roles: str):

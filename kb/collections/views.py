@@ -16,6 +16,7 @@ from kb.comments.models import for_cards
 from kb.comments.threads import comment_thread
 from kb.content.editing import content_form_views
 from kb.core.lists import render_filtered_list
+from kb.core.ratelimits import rate_limited
 from kb.core.signals import item_read
 from kb.core.views import get_viewable_or_404
 
@@ -104,6 +105,7 @@ def _export_entries(request: HttpRequest, slug: str) -> tuple[Collection, list]:
 
 
 @require_GET
+@rate_limited("export")
 def export_markdown(request: HttpRequest, slug: str) -> HttpResponse:
     collection, entries = _export_entries(request, slug)
     response = HttpResponse(
@@ -115,6 +117,7 @@ def export_markdown(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@rate_limited("pdf")
 def export_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     collection, entries = _export_entries(request, slug)
     response = HttpResponse(

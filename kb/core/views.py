@@ -16,6 +16,7 @@ from kb.core.evidence import EXPLANATIONS
 from kb.core.markdown import render_markdown
 from kb.core.models import Content, content_models
 from kb.core.permissions import can_add
+from kb.core.ratelimits import rate_limited
 from kb.core.tags import tag_suggestions
 
 
@@ -72,6 +73,7 @@ MAX_PREVIEW_CHARS = 100_000
 
 
 @require_POST
+@rate_limited("preview")
 def markdown_preview(request: HttpRequest) -> HttpResponse:
     """The editor's live preview: the sanitised HTML fragment the page will show."""
     # Browsers send a textarea's line breaks as CRLF; count them as the textarea does.
@@ -92,3 +94,11 @@ def tag_suggest(request: HttpRequest) -> JsonResponse:
     """Existing tags for what someone is typing (any case), for the tag fields and the list
     filters: ``{"tags": [{"name", "slug", "uses"}, …]}``."""
     return JsonResponse({"tags": tag_suggestions(request.GET.get("q", ""))})
+
+
+def too_many_requests(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 429 page of a view past its rate limit (``RATELIMIT_VIEW``), with Retry-After."""
+    retry_after = getattr(exception, "retry_after", 60)
+    response = render(request, "429.html", {"retry_after": retry_after}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response

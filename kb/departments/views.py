@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from kb.advocates.models import AdvocateProfile, Department
 from kb.comments.models import for_cards
 from kb.core.lists import paginate
+from kb.core.ratelimits import rate_limited
 from kb.departments.contributions import department_path, published_by_kind
 from kb.departments.dashboard import Dashboard, Filters, build, department_rows, month_label
 from kb.departments.forms import DashboardFilterForm, StageChangeForm
@@ -117,6 +118,7 @@ def adoption_dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "departments/dashboard.html", context, status=status)
 
 
+@rate_limited("export")
 def dashboard_csv(request: HttpRequest, chart: str) -> HttpResponse:
     form, dashboard = _dashboard_or_403(request)
     found = next((c for c in dashboard.charts if c.slug == chart), None)

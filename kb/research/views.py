@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from kb.content.editing import content_form_views
 from kb.core.lists import related_by_tags, render_filtered_list
+from kb.core.ratelimits import rate_limited
 from kb.core.signals import item_read
 from kb.core.views import get_viewable_or_404
 from kb.research.citations import EXPORT_FORMATS, Format, export_chunks
@@ -43,6 +44,7 @@ def _citation_response(chunks, fmt: Format, filename: str) -> StreamingHttpRespo
     return response
 
 
+@rate_limited("export")
 def research_export(request: HttpRequest, extension: str) -> StreamingHttpResponse:
     """The list as it is filtered and sorted now (the same published links, every page),
     streamed so an export of the whole KB costs a query per chunk, not its size in memory."""
@@ -53,6 +55,7 @@ def research_export(request: HttpRequest, extension: str) -> StreamingHttpRespon
     return _citation_response(export_chunks(links, fmt), fmt, "research")
 
 
+@rate_limited("export")
 def research_cite(request: HttpRequest, slug: str, extension: str) -> StreamingHttpResponse:
     fmt = _export_format(extension)
     link = get_viewable_or_404(ResearchLink.objects.prefetch_related("tags"), request, slug=slug)

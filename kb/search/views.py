@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from kb.core.ratelimits import rate_limited
 from kb.search import service
 from kb.search.forms import SearchForm
 
@@ -90,6 +91,7 @@ class _Links:
 
 
 @require_GET
+@rate_limited("suggest")
 def search_suggest(request: HttpRequest) -> JsonResponse:
     text = request.GET.get("q", "")[:200]
     return JsonResponse(service.suggest(text, user=request.user))

@@ -1,0 +1,69 @@
+"""Every response carries the security headers: pages, error pages, JSON, files and the
+admin, for signed-in people and for anyone not signed in."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import ArticleFactory
+
+EXPECTED = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def missing_headers(response) -> list[str]:
+    problems = [
+        f"{name}: {response.headers.get(name)!r}"
+        for name, value in EXPECTED.items()
+        if response.headers.get(name) != value
+    ]
+    policy = response.headers.get("Permissions-Policy", "")
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        if f"{feature}=()" not in policy:
+            problems.append(f"Permissions-Policy does not deny {feature}: {policy!r}")
+    return problems
+
+
+@pytest.fixture
+def article(advocate):
+    return ArticleFactory(author=advocate)
+
+
+def test_every_kind_of_response_carries_the_security_headers(
+    client: Client, reader_client: Client, admin_client: Client, article
+) -> None:
+    signed_in = [
+        ("home", reader_client.get(reverse("home"))),
+        ("article", reader_client.get(article.get_absolute_url())),
+        ("search", reader_client.get(reverse("search:results"), {"q": "video"})),
+        ("suggestions (JSON)", reader_client.get(reverse("search:suggest"), {"q": "vi"})),
+        ("preview (fragment)", reader_client.post(reverse("markdown_preview"), {"text": "*a*"})),
+        ("404", reader_client.get("/no-such-page/")),
+        ("admin refusing a reader", reader_client.get(reverse("admin:index"))),
+        ("admin", admin_client.get(reverse("admin:auth_user_changelist"))),
+        ("static file", reader_client.get(settings.STATIC_URL + "favicon.svg")),
+    ]
+    anonymous = [
+        ("sign-in page", client.get(reverse("login"))),
+        ("redirect to sign in", client.get(reverse("home"))),
+        ("admin sign-in", client.get(reverse("admin:login"))),
+        ("health check", client.get(reverse("healthz"))),
+    ]
+    problems = {
+        name: found
+        for name, response in signed_in + anonymous
+        if (found := missing_headers(response))
+    }
+    assert problems == {}
+
+
+def test_the_permissions_policy_denies_every_listed_feature(reader_client: Client) -> None:
+    policy = reader_client.get(reverse("home")).headers["Permissions-Policy"]
+    assert sorted(part.strip() for part in policy.split(",")) == sorted(
+        f"{feature}=()" for feature in settings.KB_PERMISSIONS_POLICY
+    )
