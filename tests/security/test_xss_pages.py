@@ -1,0 +1,307 @@
+"""Every payload of the XSS corpus in every field a page shows, asserted on the page.
+
+One test per group of fields: each field is filled with as many payloads as it holds (a
+Markdown field takes the whole corpus, a field repeated on the page, like a metric's unit,
+a different batch in each row), the page is rendered, and whatever it has that the same
+page rendered from harmless text has not is a hole. When a round finds one, each payload of
+it is tried alone so the report names every culprit.
+
+Rendering a page costs far more than rendering a text, so a page gets at most ROUNDS
+renderings: a short field that would need more (a title holds four payloads or so) takes
+the payloads one of each category at a time, as many as fit; every payload goes through
+every renderer of user text in ``test_xss_rendering.py``, and through each page's long
+Markdown field (an article's body, a case study's story, a profile's bio, …).
+"""
+
+import types
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from taggit.models import Tag
+
+from kb.advocates.models import Department, Handle
+from kb.articles.models import Article
+from kb.casestudies.models import CaseStudy, Metric
+from kb.collections.models import Collection, CollectionItem
+from kb.comments.models import Comment
+from kb.experiments.models import Experiment
+from kb.notifications.models import Notification
+from kb.platforms.models import Platform
+from kb.questions.models import Answer, Question
+from kb.research.models import ResearchLink
+from kb.search import signals
+from tests.collections.factories import CollectionFactory
+from tests.experiments.factories import ExperimentFactory
+from tests.factories import (
+    ArticleFactory,
+    CaseStudyFactory,
+    CommentFactory,
+    HandleFactory,
+    MetricFactory,
+    NotificationFactory,
+    PlatformFactory,
+    ResearchLinkFactory,
+)
+from tests.questions.factories import AnswerFactory, QuestionFactory
+from tests.security.xss_payloads import Field, Texts, page, report, store, sweep
+
+
+@pytest.fixture
+def index_immediately(monkeypatch) -> None:
+    """The search index is synced on commit, which a test's transaction never reaches."""
+    monkeypatch.setattr(
+        signals, "transaction", types.SimpleNamespace(on_commit=lambda func, *a, **k: func())
+    )
+
+
+def test_articles_and_their_tags(reader_client: Client, advocate) -> None:
+    article = ArticleFactory(author=advocate, tags=["habits"])
+    tag = Tag.objects.get(name="habits")
+    fields = {
+        "title": Field(200),
+        "summary": Field(1_000),
+        "body": Field(100_000, markdown=True),
+        "tag": Field(100),
+    }
+
+    def show(texts: Texts) -> str:
+        store(Article, article.pk, title=texts["title"][0], summary=texts["summary"][0],
+              body=texts["body"][0])  # fmt: skip
+        store(Tag, tag.pk, name=texts["tag"][0])
+        return page(
+            reader_client,
+            article.get_absolute_url(),
+            reverse("articles:list"),
+            reverse("tag_detail", args=[tag.slug]),
+            reverse("home"),
+        )
+
+    failures = sweep(fields, show)
+    assert not failures, report(failures)
+
+
+def test_case_studies_and_their_metrics(reader_client: Client, advocate) -> None:
+    study = CaseStudyFactory(created_by=advocate)
+    metrics = [
+        MetricFactory(case_study=study, position=position, value_before=Decimal(10 + position))
+        for position in range(12)
+    ]
+    fields = {
+        "title": Field(200),
+        "organisation": Field(200),
+        "publisher": Field(200),
+        "summary": Field(2_000, markdown=True),
+        "challenge": Field(20_000, markdown=True),
+        "approach": Field(20_000, markdown=True),
+        "outcome": Field(20_000, markdown=True),
+        "metric_name": Field(120, rows=len(metrics)),
+        "metric_unit": Field(40, rows=len(metrics)),
+        "metric_period": Field(80, rows=len(metrics)),
+    }
+
+    def show(texts: Texts) -> str:
+        store(CaseStudy, study.pk, **{
+            name: texts[name][0]
+            for name in ("title", "organisation", "publisher", "summary", "challenge",
+                         "approach", "outcome")
+        })  # fmt: skip
+        for row, metric in enumerate(metrics):
+            store(Metric, metric.pk, name=texts["metric_name"][row],
+                  unit=texts["metric_unit"][row], period=texts["metric_period"][row])  # fmt: skip
+        return page(reader_client, study.get_absolute_url(), reverse("casestudies:list"))
+
+    failures = sweep(fields, show)
+    assert not failures, report(failures)
+
+
+def test_research_links(reader_client: Client, advocate) -> None:
+    link = ResearchLinkFactory(added_by=advocate)
+    fields = {
+        "title": Field(200),
+        "publisher": Field(200),
+        "authors": Field(300),
+        "doi": Field(200),
+        "key_finding": Field(2_000, markdown=True),
+    }
+
+    def show(texts: Texts) -> str:
+        store(ResearchLink, link.pk, **{name: texts[name][0] for name in fields})
+        return page(reader_client, link.get_absolute_url(), reverse("research:list"))
+
+    failures = sweep(fields, show)
+    assert not failures, report(failures)
+
+
+def test_experiments(reader_client: Client, advocate) -> None:
+    experiment = ExperimentFactory(created_by=advocate)
+    fields = {
+        "title": Field(200),
+        "metric_name": Field(120),
+        "unit": Field(40),
+        "period": Field(80),
+        "hypothesis": Field(2_000, markdown=True),
+        "change": Field(20_000, markdown=True),
+        "learnings": Field(20_000, markdown=True),
+    }
+
+    def show(texts: Texts) -> str:
+        store(Experiment, experiment.pk, **{name: texts[name][0] for name in fields})
+        return page(reader_client, experiment.get_absolute_url(), reverse("experiments:list"))
+
+    failures = sweep(fields, show)
+    assert not failures, report(failures)
+
+
+def test_advocate_profiles_handles_departments_and_platforms(reader_client: Client, advocate):
+    profile = advocate.advocate_profile
+    platforms = [PlatformFactory() for _ in range(4)]
+    handles = [HandleFactory(profile=profile, platform=platform) for platform in platforms]
+    profile.expertise.add("video")
+    fields = {
+        "first_name": Field(150),
+        "last_name": Field(150),
+        "job_title": Field(120),
+        "bio": Field(10_000, markdown=True),
+        "handle": Field(100, rows=len(handles)),
+        "platform": Field(80, rows=len(platforms)),
+        "department": Field(120),
+    }
+
+    def show(texts: Texts) -> str:
+        type(advocate).objects.filter(pk=advocate.pk).update(
+            first_name=texts["first_name"][0], last_name=texts["last_name"][0]
+        )
+        store(type(profile), profile.pk, job_title=texts["job_title"][0], bio=texts["bio"][0])
+        for row, (handle, platform) in enumerate(zip(handles, platforms, strict=True)):
+            store(Handle, handle.pk, handle=texts["handle"][row])
+            store(Platform, platform.pk, name=texts["platform"][row])
+        store(Department, profile.department_id, name=texts["department"][0])
+        return page(
+            reader_client,
+            profile.get_absolute_url(),
+            reverse("advocates:list"),
+            reverse("departments:detail", args=[profile.department.slug]),
+            reverse("platforms:detail", args=[platforms[0].slug]),
+            reverse("platforms:list"),
+        )
+
+    failures = sweep(fields, show)
+    assert not failures, report(failures)
+
+
+def test_comments(reader_client: Client, advocate, editor) -> None:
+    article = ArticleFactory(author=advocate)
+    comments = [CommentFactory(target=article, author=advocate) for _ in range(3)]
+    replies = [CommentFactory(parent=comment, author=editor) for comment in comments]
+    fields = {"comment": Field(5_000, rows=len(comments), markdown=True),
+              "reply": Field(5_000, rows=len(replies), markdown=True)}  # fmt: skip
+
+    def show(texts: Texts) -> str:
+        for row, (comment, reply) in enumerate(zip(comments, replies, strict=True)):
+            store(Comment, comment.pk, body=texts["comment"][row])
+            store(Comment, reply.pk, body=texts["reply"][row])
+        return page(reader_client, article.get_absolute_url())
+
+    failures = sweep(fields, show)
+    assert not failures, report(failures)
+
+
+def test_questions_and_answers(reader_client: Client, advocate) -> None:
+    question = QuestionFactory()
+    answers = [AnswerFactory(question=question, author=advocate) for _ in range(3)]
+    fields = {
+        "title": Field(200),
+        "body": Field(5_000, markdown=True),
+        "answer": Field(5_000, rows=len(answers), markdown=True),
+    }
+
+    def show(texts: Texts) -> str:
+        store(Question, question.pk, title=texts["title"][0], body=texts["body"][0])
+        for row, answer in enumerate(answers):
+            store(Answer, answer.pk, body=texts["answer"][row])
+        return page(reader_client, question.get_absolute_url(), reverse("questions:list"))
+
+    failures = sweep(fields, show)
+    assert not failures, report(failures)
+
+
+def test_collections_and_why_each_item_matters(reader_client: Client, advocate) -> None:
+    items = [ArticleFactory(title=f"Evidence {n}") for n in range(8)]
+    collection = CollectionFactory(created_by=advocate, items=[(item, "Why") for item in items])
+    rows = list(CollectionItem.objects.filter(collection=collection).order_by("position"))
+    fields = {
+        "title": Field(200),
+        "purpose": Field(1_000),
+        "introduction": Field(20_000, markdown=True),
+        "note": Field(200, rows=len(rows)),
+    }
+
+    def show(texts: Texts) -> str:
+        store(Collection, collection.pk, title=texts["title"][0],
+              purpose=texts["purpose"][0], introduction=texts["introduction"][0])  # fmt: skip
+        for row, item in enumerate(rows):
+            store(CollectionItem, item.pk, note=texts["note"][row])
+        return page(reader_client, collection.get_absolute_url(), reverse("collections:list"))
+
+    failures = sweep(fields, show)
+    assert not failures, report(failures)
+
+
+def test_notifications_quote_titles_and_messages(reader, reader_client: Client) -> None:
+    notifications = [NotificationFactory(recipient=reader) for _ in range(8)]
+    fields = {"target_title": Field(200, rows=len(notifications)),
+              "message": Field(1_000, rows=len(notifications))}  # fmt: skip
+
+    def show(texts: Texts) -> str:
+        for row, notification in enumerate(notifications):
+            store(Notification, notification.pk, target_title=texts["target_title"][row],
+                  message=texts["message"][row])  # fmt: skip
+        return page(reader_client, reverse("notifications:list"))
+
+    failures = sweep(fields, show)
+    assert not failures, report(failures)
+
+
+SEARCH = "payload+OR+script+OR+onerror+OR+javascript+OR+xss+OR+alert"
+
+
+def test_search_results_and_suggestions(
+    index_immediately: None, reader_client: Client, advocate
+) -> None:
+    """Titles and snippets are highlighted (so shown as HTML): saved, so indexed, each round."""
+    articles = [ArticleFactory(author=advocate) for _ in range(8)]
+    fields = {
+        "title": Field(190, rows=len(articles)),
+        "summary": Field(1_000, rows=len(articles)),
+    }
+
+    def show(texts: Texts) -> str:
+        for row, article in enumerate(articles):
+            # "payload" makes every item a hit; the other words mark text inside payloads.
+            article.title = f"payload {texts['title'][row]}"
+            article.summary = f"payload {texts['summary'][row]}"
+            article.body = "Harmless payload body"
+            article.save()
+        html = page(reader_client, f"{reverse('search:results')}?q={SEARCH}")
+        for query in ("payload", "payload scr"):
+            suggestions = reader_client.get(reverse("search:suggest"), {"q": query}).json()
+            # The box's script puts each title in the page as HTML.
+            html += "".join(hit["title"] for hit in suggestions["results"])
+        return html
+
+    failures = sweep(fields, show)
+    assert not failures, report(failures)
+
+
+def test_the_editors_live_preview(advocate_client: Client) -> None:
+    fields = {"text": Field(20_000, markdown=True)}
+
+    def show(texts: Texts) -> str:
+        response = advocate_client.post(reverse("markdown_preview"), {"text": texts["text"][0]})
+        assert response.status_code == 200
+        return response.content.decode()
+
+    failures = sweep(fields, show)
+    assert not failures, report(failures)
