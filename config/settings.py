@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "kb.departments",
     "kb.follows",
     "kb.home",
+    "kb.backup",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,8 @@ MIDDLEWARE = [
     "kb.core.middleware.reject_null_characters",
     "kb.core.middleware.refuse_oversized_bodies",
     "kb.core.middleware.permissions_policy",
+    # With read replicas: reads from a replica unless this browser has just written.
+    "kb.core.routers.read_your_writes",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -188,6 +191,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# PostgreSQL read replicas (comma-separated URLs): requests read from one of them and write
+# to DATABASE_URL, the primary; kb.core.routers sends whoever has just written back to the
+# primary for KB_REPLICA_PIN_SECONDS (longer than the replicas' usual lag).
+KB_READ_REPLICAS = []
+for number, url in enumerate(envlist("DATABASE_REPLICA_URL", ""), start=1):
+    DATABASES[f"replica{number}"] = dj_database_url.parse(
+        url, conn_max_age=envint("DB_CONN_MAX_AGE", "60"), conn_health_checks=True
+    )
+    # A test run reads the test database through it, never a real replica.
+    DATABASES[f"replica{number}"]["TEST"] = {"MIRROR": "default"}
+    KB_READ_REPLICAS.append(f"replica{number}")
+KB_REPLICA_PIN_SECONDS = envint("KB_REPLICA_PIN_SECONDS", "10")
+DATABASE_ROUTERS = ["kb.core.routers.PrimaryReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.getenv("REDIS_URL"):
@@ -197,6 +214,9 @@ if os.getenv("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+    # Several app servers share the cache; sessions are read from it and written through
+    # to the database, so a flushed cache signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -9,3 +9,11 @@ from config.settings import *  # noqa: F403
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.registry_app"]  # noqa: F405
 ROOT_URLCONF = "tests.urls"
+
+# The read-replica router's tests read the test database through a second connection as
+# if it were a replica (databases=["default", "replica"], KB_READ_REPLICAS=["replica"]);
+# with KB_READ_REPLICAS empty, no other test ever reaches it.
+DATABASES = {  # noqa: F405
+    **DATABASES,  # noqa: F405
+    "replica": {**DATABASES["default"], "TEST": {"MIRROR": "default"}},  # noqa: F405
+}
