@@ -10,9 +10,12 @@ import re
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, REPORT_SAMPLE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -102,6 +105,7 @@ INSTALLED_APPS = [
     "django_ratelimit",  # for its system checks of the cache
     "django_filters",
     "taggit",
+    "csp",
     "kb.core",
     "kb.platforms",
     "kb.sources",
@@ -135,6 +139,8 @@ MIDDLEWARE = [
     # With read replicas: reads from a replica unless this browser has just written.
     "kb.core.routers.read_your_writes",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every response past the static files (see below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -399,6 +405,34 @@ KB_LINK_CHECK_TIMEOUT = envint("KB_LINK_CHECK_TIMEOUT", "10")
 KB_DIGEST_HOUR = envint("KB_DIGEST_HOUR", "7")
 # How often an item is reviewed when its kind has no interval set in the admin, in months.
 KB_REVIEW_DEFAULT_MONTHS = envint("KB_REVIEW_DEFAULT_MONTHS", "12")
+
+# Content-Security-Policy (django-csp): every page loads only the KB's own scripts, styles
+# and fonts; no inline <script>, no on…= handler and no style="" attribute runs, so markup
+# that slipped past the Markdown sanitiser still could not execute or restyle the page.
+# Scripts may still set element.style through the CSSOM. Images: the KB's own (uploads,
+# data: icons) and the hosts Markdown may embed. Browsers report what the policy blocked
+# to csp_report, which logs it (kb.csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, REPORT_SAMPLE],
+        "script-src-attr": [NONE],
+        "style-src": [SELF, REPORT_SAMPLE],
+        "style-src-attr": [NONE],
+        "img-src": [
+            SELF,
+            "data:",
+            # Markdown embeds absolute addresses of the KB's own uploads too (SITE_URL).
+            "{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL)),
+            *KB_MARKDOWN_IMAGE_HOSTS,
+        ],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "report-uri": [reverse_lazy("csp_report")],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -1,9 +1,11 @@
-"""URL map: one include per app, plus sign-in pages, the admin and a health check."""
+"""URL map: one include per app, plus sign-in pages, the admin, a health check and the
+Content-Security-Policy's report address."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from kb.core.csp import csp_report
 from kb.core.views import evidence_levels, healthz, markdown_preview, tag_suggest
 
 # An unreachable database answers 503 ("briefly unavailable"), anything else the 500 page.
@@ -50,5 +52,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("csp-report/", csp_report, name="csp_report"),
     path("preview/", markdown_preview, name="markdown_preview"),
 ]

@@ -56,6 +56,7 @@ NOT_PAGES = {
     "articles:related_options",
     "markdown_preview",
     "healthz",
+    "csp_report",
     "uploads:image_create",
     "uploads:file",
     "latest_feed",
