@@ -179,6 +179,8 @@ if os.getenv("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long the home page's counts may be kept (kb.home.cache); 0 turns that cache off.
+HOME_CACHE_SECONDS = envint("KB_HOME_CACHE_SECONDS", "300")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import connections
 from django.test import Client
 
@@ -47,6 +48,14 @@ def _forget_content_types_after_a_flush(request) -> Iterator[None]:
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
         ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: a rolled-back test sends no signal that would
+    clear what its pages cached (the home page's counts), so the next would see them."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True)
