@@ -17,6 +17,13 @@ BENCH_PORT ?= 8700
 BENCH_SQLITE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
 BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/kb_bench
 BENCH_MILLION_URL ?= postgres://postgres@127.0.0.1:5432/kb_bench_million
+# The load test: its corpus (made on the first run, then kept) in a database of its own.
+LOAD_DOCS ?= 100000
+# Further load_test options, e.g. "--duration 30 --clients 20 --write-every 10"
+# (see manage.py load_test --help); gunicorn listens on LOAD_PORT.
+LOAD_OPTIONS ?=
+LOAD_PORT ?= 8710
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kb_load_corpus
 # Production-like: DEBUG off (no query logging), hashed static files, and so a strong
 # SECRET_KEY, made afresh for each bench command since the benchmark signs nothing that
 # must last ("=", not ":=": no other target pays for making one).
@@ -24,7 +31,7 @@ BENCH_SECRET_KEY = $(shell $(PYTHON) -c 'import secrets; print(secrets.token_url
 BENCH_ENV = SECRET_KEY=$(BENCH_SECRET_KEY) ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 
 .PHONY: run test browser pdf-libs lint test-sqlite test-postgres check-postgres install lock clean bench \
-	bench-sqlite bench-postgres bench-million faults faults-restart
+	bench-sqlite bench-postgres bench-million load load-fresh faults faults-restart
 
 install: $(INSTALLED) pdf-libs
 
@@ -125,6 +132,30 @@ faults: check-postgres
 faults-restart: check-postgres
 	FAULTS_DATABASE_URL=$(FAULTS_DATABASE_URL) $(BIN)/python -m tests.faults.under_load \
 		--port $(FAULTS_PORT) --restart-postgres --cluster "$(PG_CLUSTER)" $(FAULTS_OPTIONS)
+
+# Whole-site load test (prints tables, asserts nothing; docs/bench/README.md says how to
+# read it): gunicorn with 2 workers on PostgreSQL, 50 signed-in clients for 60 s, and the
+# req/s of /healthz as the ceiling. The corpus is generated only when the database has none
+# (minutes at 100,000 documents); `make load-fresh` drops the database and makes it anew.
+load: check-postgres
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python -c "import psycopg, sys; \
+	conn = psycopg.connect(sys.argv[1].rsplit('/', 1)[0] + '/postgres', autocommit=True); \
+	name = sys.argv[1].rsplit('/', 1)[1]; \
+	assert ('bench' in name or 'load' in name) and name.isidentifier(), name; \
+	found = conn.execute('SELECT 1 FROM pg_database WHERE datname = %s', [name]).fetchone(); \
+	found or conn.execute('CREATE DATABASE ' + name)" "$(LOAD_DATABASE_URL)"
+	$(BENCH_ENV) DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/python manage.py load_test \
+		--docs $(LOAD_DOCS) --port $(LOAD_PORT) $(LOAD_OPTIONS)
+
+load-fresh: check-postgres
+	$(BIN)/python -c "import psycopg, sys; \
+	conn = psycopg.connect(sys.argv[1].rsplit('/', 1)[0] + '/postgres', autocommit=True); \
+	name = sys.argv[1].rsplit('/', 1)[1]; \
+	assert ('bench' in name or 'load' in name) and name.isidentifier(), name; \
+	conn.execute('DROP DATABASE IF EXISTS ' + name)" "$(LOAD_DATABASE_URL)"
+	$(MAKE) load
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt

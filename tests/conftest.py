@@ -67,10 +67,11 @@ def _fast_password_hashing(settings) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_caches() -> None:
-    """Each test starts with empty caches. The rate limits count in the cache, which
-    outlives a test (it is the process's memory, not the database that rolls back): without
-    this, tests asking for search suggestions or exports would add up across the suite and
-    one would be refused with a 429 depending on which ran before it."""
+    """Each test starts with empty caches, which outlive a test (they are the process's
+    memory, not the database that rolls back). A rolled-back test sends no signal that
+    would clear what its pages cached (the home page's counts), and the rate limits count
+    there: without this, tests asking for suggestions or exports would add up across the
+    suite and one would be refused with a 429 depending on which ran before it."""
     for cache in caches.all():
         cache.clear()
 

@@ -86,7 +86,10 @@ class AdvocateProfile(Searchable, models.Model):
     job_title = models.CharField(max_length=120, blank=True)
     bio = models.TextField(blank=True, max_length=10_000, help_text="Markdown.")
     expertise = TaggableManager(
-        blank=True, verbose_name="expertise", help_text="Comma-separated topics you know well."
+        blank=True,
+        through="core.TaggedItem",
+        verbose_name="expertise",
+        help_text="Comma-separated topics you know well.",
     )
     platforms = models.ManyToManyField(Platform, blank=True, related_name="advocates")
     open_to_help = models.BooleanField(

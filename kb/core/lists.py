@@ -7,7 +7,8 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_filters import FilterSet
-from taggit.models import TaggedItem
+
+from kb.core.models import TaggedItem
 
 
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = None) -> Page:

@@ -86,7 +86,7 @@ def tag_suggestions(text: str, limit: int = SUGGESTION_LIMIT) -> list[dict]:
     match = Q(name__icontains=text) | (Q(slug__icontains=slug) if slug else Q())
     tags = (
         Tag.objects.filter(match)
-        .annotate(uses=Count("taggit_taggeditem_items"))
+        .annotate(uses=Count("core_taggeditem_items"))
         .order_by("-uses", Lower("name"))[: limit * 4]
     )
     lowered = text.lower()

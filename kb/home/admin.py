@@ -50,7 +50,7 @@ class TagAdmin(admin.ModelAdmin):
     actions = ["merge"]
 
     def get_queryset(self, request: HttpRequest):
-        return super().get_queryset(request).annotate(_uses=Count("taggit_taggeditem_items"))
+        return super().get_queryset(request).annotate(_uses=Count("core_taggeditem_items"))
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
         self._platform_tags = platform_named_tags()  # one read per page, not one per row

@@ -10,8 +10,9 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
+from kb.core.models import TaggedItem
 from kb.core.search import Searchable
 from kb.platforms.models import Platform
 from kb.search.signals import schedule

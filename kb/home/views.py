@@ -23,6 +23,7 @@ from kb.core.lists import paginate, related_queryset
 from kb.core.registry import ContentKind, kind_for, kinds_where
 from kb.core.views import content_model_or_404, get_viewable_or_404
 from kb.follows.services import for_you
+from kb.home import cache
 from kb.home.feeds import feed_url
 
 # At most six featured cards, and an even number of them: the featured grid has one, two or
@@ -143,46 +144,63 @@ def featured_items(kinds: list[tuple[type, ContentKind]]) -> list[tuple[ContentK
 
 
 def popular_tags(limit: int = POPULAR_TAGS) -> list[Tag]:
-    """Tags by how much published content carries them (drafts don't leak their topics)."""
+    """Tags by how much published content carries them (drafts don't leak their topics),
+    cached until an item's publication or tags change (kb.home.cache)."""
+    return cache.cached(f"popular_tags:{limit}", lambda: _popular_tags(limit))
+
+
+def _popular_tags(limit: int) -> list[Tag]:
     models = [model for model, _ in kinds_where("on_topic_pages")]
     types = ContentType.objects.get_for_models(*models)
     published = Q()
     for model in models:
         published |= Q(
-            taggit_taggeditem_items__content_type=types[model],
-            taggit_taggeditem_items__object_id__in=model.objects.published().values("pk"),
+            core_taggeditem_items__content_type=types[model],
+            core_taggeditem_items__object_id__in=model.objects.published().values("pk"),
         )
     return list(
-        Tag.objects.annotate(uses=Count("taggit_taggeditem_items", filter=published))
+        Tag.objects.annotate(uses=Count("core_taggeditem_items", filter=published))
         .filter(uses__gt=0)
         .order_by("-uses", "name")[:limit]
     )
 
 
+def _home_totals(on_home: list[tuple[type, ContentKind]]) -> dict:
+    """Published items of each kind (and how many are new), and per evidence level."""
+    since = timezone.now() - timedelta(days=NEW_DAYS)
+    counts = {}
+    for model, _ in on_home:
+        totals = (
+            model.objects.published()
+            .order_by()
+            .aggregate(count=Count("pk"), new=Count("pk", filter=Q(published_at__gte=since)))
+        )
+        counts[model._meta.label] = (totals["count"], totals["new"])
+    graded = graded_models([model for model, _ in on_home])
+    return {
+        "kinds": counts,
+        "levels": count_levels([model.objects.published() for model in graded]),
+    }
+
+
 def home(request: HttpRequest) -> HttpResponse:
     on_home = kinds_where("on_home")
-    since = timezone.now() - timedelta(days=NEW_DAYS)
     sections = []
+    totals = cache.cached("home_totals", lambda: _home_totals(on_home))
     for model, kind in on_home:
-        published = model.objects.published()
-        totals = published.order_by().aggregate(
-            count=Count("pk"), new=Count("pk", filter=Q(published_at__gte=since))
-        )
+        count, new_count = totals["kinds"].get(model._meta.label, (0, 0))
         sections.append(
             Section(
                 kind=kind,
                 model_name=model._meta.model_name,
-                items=list(published.for_cards()[: kind.home_limit]),
-                count=totals["count"],
-                new_count=totals["new"],
+                items=list(model.objects.published().for_cards()[: kind.home_limit]),
+                count=count,
+                new_count=new_count,
             )
         )
-    graded = graded_models([model for model, _ in on_home])
     context = {
         "results": strongest_results(on_home),
-        "evidence": EvidenceSummary(
-            levels=count_levels([model.objects.published() for model in graded]), strongest=[]
-        ),
+        "evidence": EvidenceSummary(levels=totals["levels"], strongest=[]),
         "new_count": sum(section.new_count for section in sections),
         "new_days": NEW_DAYS,
         "sections": sections,

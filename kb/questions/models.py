@@ -119,7 +119,9 @@ class Question(Searchable, Moderated):
         validators=[MaxLengthValidator(MAX_BODY)],
         help_text="Markdown-lite: emphasis, code, links, lists and quotes.",
     )
-    topics = TaggableManager(blank=True, verbose_name="topics", help_text="Comma-separated.")
+    topics = TaggableManager(
+        blank=True, through="core.TaggedItem", verbose_name="topics", help_text="Comma-separated."
+    )
     platform = models.ForeignKey(
         Platform, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions"
     )

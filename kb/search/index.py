@@ -32,9 +32,8 @@ from django.db import connection, connections, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
-from taggit.models import TaggedItem
 
-from kb.core.models import Content
+from kb.core.models import Content, TaggedItem
 from kb.core.search import Facet, Searchable, SearchDocument, TagRef
 from kb.search.backends import get_backend
 from kb.search.models import (

@@ -14,8 +14,8 @@ import logging
 
 from django.db import transaction
 from django.db.models import Model, signals
-from taggit.models import TaggedItem
 
+from kb.core.models import TaggedItem
 from kb.core.search import Searchable
 from kb.search import index
 from kb.search.dependencies import Watch, all_watches

@@ -6,6 +6,7 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertRedirects
@@ -31,6 +32,7 @@ QUESTION_ROLES = importlib.import_module("kb.questions.migrations.0002_editors_m
 COLLECTION_ROLES = importlib.import_module("kb.collections.migrations.0002_audiences_and_roles")
 SYNONYM_ROLES = importlib.import_module("kb.search.migrations.0007_query_synonyms")
 FRESHNESS_ROLES = importlib.import_module("kb.freshness.migrations.0002_default_policies")
+TAGGED_ITEM_ROLES = importlib.import_module("kb.core.migrations.0002_bigint_tagged_items")
 
 User = get_user_model()
 PASSWORD = "secret-pass-123"  # what UserFactory sets
@@ -108,6 +110,31 @@ def test_the_health_check_is_reachable_anonymously(client: Client, db) -> None:
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_the_health_check_touches_the_database_only_when_asked(
+    client: Client, db, django_assert_num_queries
+) -> None:
+    with django_assert_num_queries(0):
+        assert client.get(reverse("healthz")).status_code == 200
+    with django_assert_num_queries(1):
+        response = client.get(reverse("healthz"), {"db": "1"})
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_the_health_check_answers_503_when_the_database_does_not(
+    client: Client, db, monkeypatch
+) -> None:
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", unreachable)
+    response = client.get(reverse("healthz"), {"db": "1"})
+    assert response.status_code == 503
+    assert response.json() == {"status": "database unavailable"}
+    monkeypatch.undo()
+    assert client.get(reverse("healthz")).status_code == 200
 
 
 def test_the_health_check_refuses_a_post(client: Client, db) -> None:
@@ -205,6 +232,7 @@ def test_each_role_group_holds_exactly_the_permissions_in_roles_py_and_on_every_
     on_collections = {f"collections.{name}" for name in COLLECTION_ROLES.ROLE_PERMS[role]}
     on_synonyms = set(SYNONYM_ROLES.ROLE_PERMS.get(role, []))
     on_freshness = {f"freshness.{name}" for name in FRESHNESS_ROLES.ROLE_PERMS.get(role, [])}
+    on_tagged_items = {f"core.{name}" for name in TAGGED_ITEM_ROLES.ROLE_PERMS.get(role, [])}
     assert granted == (
         set(ROLE_PERMS[role])
         | on_kinds
@@ -214,6 +242,7 @@ def test_each_role_group_holds_exactly_the_permissions_in_roles_py_and_on_every_
         | on_collections
         | on_synonyms
         | on_freshness
+        | on_tagged_items
     )
 
 

@@ -5,8 +5,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
+from kb.core.models import TaggedItem
 from kb.core.tags import tag_suggestions
 from kb.home import tagging
 from kb.home.tagging import tag_merge

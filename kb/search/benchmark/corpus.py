@@ -37,7 +37,7 @@ from django.db import models, transaction
 from django.db.models import CheckConstraint, Q, UniqueConstraint
 from django.utils import timezone
 from taggit.managers import TaggableManager
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from kb.core.models import Content, Status
 from kb.core.registry import kinds
@@ -540,10 +540,11 @@ def _indexed_count(by_kind: dict[str, int]) -> int:
 
 
 def _relate(created, picked_tags, tag_field, content_type, platform_fields, rnd) -> None:
-    if tag_field is not None and tag_field.through is TaggedItem:
-        TaggedItem.objects.bulk_create(
+    if tag_field is not None:
+        through = tag_field.through
+        through.objects.bulk_create(
             [
-                TaggedItem(tag=tag, content_type=content_type, object_id=obj.pk)
+                through(tag=tag, content_type=content_type, object_id=obj.pk)
                 for obj, chosen in zip(created, picked_tags, strict=True)
                 for tag in chosen
             ],

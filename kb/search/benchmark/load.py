@@ -202,6 +202,7 @@ class Worker:
     process: subprocess.Popen
     log: Path
     ready_after: float = 0.0  # seconds from starting the master until it answered
+    processes: int = 1  # workers under this master
 
     @property
     def base(self) -> str:
@@ -229,7 +230,7 @@ class Worker:
         """Worker boots beyond the first, and workers killed for running too long."""
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
         return {
-            "restarts": max(0, text.count("Booting worker") - 1),
+            "restarts": max(0, text.count("Booting worker") - self.processes),
             "timeouts": text.count("WORKER TIMEOUT"),
         }
 
@@ -254,9 +255,15 @@ def worker_environment() -> dict[str, str]:
 
 
 def start_workers(
-    count: int, first_port: int, log_dir: Path, timeout: int = 30, config: Path | None = None
+    count: int,
+    first_port: int,
+    log_dir: Path,
+    timeout: int = 30,
+    config: Path | None = None,
+    processes: int = 1,
 ) -> list[Worker]:
-    """Start ``count`` single-worker gunicorn masters and wait until each answers.
+    """Start ``count`` gunicorn masters of ``processes`` workers each (one by default, so
+    each worker has a port of its own) and wait until each answers.
 
     They read the project's gunicorn.conf.py, as deployed, unless ``config`` names another
     (an empty one starts a worker that loads nothing before its first request)."""
@@ -273,7 +280,7 @@ def start_workers(
             "-m",
             "gunicorn",
             "config.wsgi:application",
-            "--workers=1",
+            f"--workers={processes}",
             f"--bind=127.0.0.1:{port}",
             f"--timeout={timeout}",
             f"--error-logfile={log}",
@@ -281,7 +288,7 @@ def start_workers(
         if config is not None:
             command.append(f"--config={config}")
         process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
-        workers.append(Worker(port, process, log))
+        workers.append(Worker(port, process, log, processes=processes))
     try:
         asyncio.run(_wait_ready(workers))
     except BaseException:

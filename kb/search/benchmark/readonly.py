@@ -19,8 +19,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
 
+from kb.core.models import TaggedItem
 from kb.core.registry import kinds
 from kb.search.benchmark.corpus import DOMAIN, Description
 

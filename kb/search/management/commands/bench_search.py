@@ -71,6 +71,36 @@ def edit_targets(limit: int = 500) -> list[load.Target]:
     return mixed[:limit]
 
 
+def generate(shape: Shape, stdout) -> Description:
+    """Generate the corpus, index it and give it an edit history, saying how long each took."""
+    started = time.perf_counter()
+    generated = corpus.generate(shape, progress=progress_bar("generate", shape.documents))
+    seconds = time.perf_counter() - started
+    stdout.write(
+        f"corpus: {generated.documents} documents in {seconds:.1f} s"
+        f" ({shape.owners} owners, {shape.tags} tags, {shape.departments} departments,"
+        f" {shape.platforms} platforms)"
+    )
+    for label, count in generated.by_kind.items():
+        stdout.write(f"  {label:<28}{count:>9}")
+    output = io.StringIO()
+    started = time.perf_counter()
+    call_command("rebuild_search_index", stdout=output)
+    seconds = time.perf_counter() - started
+    stdout.write(
+        f"index rebuild (rebuild_search_index): {seconds:.1f} s"
+        f" = {generated.documents / seconds:.0f} docs/s; it says: {output.getvalue().strip()}"
+    )
+    started = time.perf_counter()
+    saved = corpus.edit_history(shape, progress=progress_bar("edits   ", corpus.edit_count(shape)))
+    seconds = time.perf_counter() - started
+    if saved:
+        stdout.write(
+            f"edit history: {saved} saves in {seconds:.1f} s = {saved / seconds:.0f} saves/s"
+        )
+    return generated.description
+
+
 class Command(BaseCommand):
     help = "Generate a realistic corpus, then time search read-only, under load and with writes."
 
@@ -120,7 +150,7 @@ class Command(BaseCommand):
         if not (options["reuse"] and description and corpus.corpus_exists()):
             if corpus.corpus_exists():
                 raise CommandError("This database has a corpus: use --reuse or a fresh one.")
-            description = self._generate(Shape.for_documents(docs, edits=options["edits"]))
+            description = generate(Shape.for_documents(docs, edits=options["edits"]), self.stdout)
         if self.vendor == "postgresql":
             # Statistics as a live server has them: autovacuum analyzes freshly filled
             # tables within a minute, but it may be off (it is on CI machines), and with
@@ -145,36 +175,6 @@ class Command(BaseCommand):
         self._suggest_table(client, options["rounds"], options["per_class"])
         if not (options["suggest_only"] or options["no_load"]):
             self._load(description, reader, editor, password, options)
-
-    def _generate(self, shape: Shape) -> Description:
-        started = time.perf_counter()
-        generated = corpus.generate(shape, progress=progress_bar("generate", shape.documents))
-        seconds = time.perf_counter() - started
-        self.stdout.write(
-            f"corpus: {generated.documents} documents in {seconds:.1f} s"
-            f" ({shape.owners} owners, {shape.tags} tags, {shape.departments} departments,"
-            f" {shape.platforms} platforms)"
-        )
-        for label, count in generated.by_kind.items():
-            self.stdout.write(f"  {label:<28}{count:>9}")
-        output = io.StringIO()
-        started = time.perf_counter()
-        call_command("rebuild_search_index", stdout=output)
-        seconds = time.perf_counter() - started
-        self.stdout.write(
-            f"index rebuild (rebuild_search_index): {seconds:.1f} s"
-            f" = {generated.documents / seconds:.0f} docs/s; it says: {output.getvalue().strip()}"
-        )
-        started = time.perf_counter()
-        saved = corpus.edit_history(
-            shape, progress=progress_bar("edits   ", corpus.edit_count(shape))
-        )
-        seconds = time.perf_counter() - started
-        if saved:
-            self.stdout.write(
-                f"edit history: {saved} saves in {seconds:.1f} s = {saved / seconds:.0f} saves/s"
-            )
-        return generated.description
 
     def _search_table(
         self,
