@@ -39,8 +39,13 @@ def test_reader_asks_an_advocate_who_answers(
     asker.get_by_role("button", name="Find advocates to ask").click()
 
     expect(asker.get_by_role("heading", name="Whom to ask", level=1)).to_be_visible()
-    choices = asker.get_by_role("group", name="Ask these advocates").get_by_role("checkbox")
-    expect(choices).to_have_count(1)
+    picks = asker.get_by_role("group", name="Ask these advocates")
+    expect(picks.get_by_role("checkbox")).to_have_count(1)
+    # The advocates are listed in their fieldset, in the page's flow.
+    fieldset, listed = box(picks), box(picks.get_by_role("list"))
+    assert fieldset["y"] < listed["y"]
+    assert listed["y"] + listed["height"] <= fieldset["y"] + fieldset["height"]
+    journey.screenshot(asker, "-whom-to-ask")
     choice = asker.get_by_role("checkbox", name="Adam Advocate")
     expect(asker.get_by_text("Adam Advocate, Communications officer — knows video")).to_be_visible()
     choice.check()
