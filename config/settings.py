@@ -133,9 +133,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the refusals below, so their 400 and 413 carry the header too.
+    "kb.core.middleware.permissions_policy",
     "kb.core.middleware.reject_null_characters",
     "kb.core.middleware.refuse_oversized_bodies",
-    "kb.core.middleware.permissions_policy",
     # With read replicas: reads from a replica unless this browser has just written.
     "kb.core.routers.read_your_writes",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -356,6 +357,8 @@ KB_PERMISSIONS_POLICY = [
     "geolocation",
     "gyroscope",
     "hid",
+    # FLoC, the Topics API's predecessor; Chromium still reads it (no console warning).
+    "interest-cohort",
     "magnetometer",
     "microphone",
     "midi",

@@ -16,14 +16,14 @@ EXPECTED = {
 }
 
 
-def missing_headers(response) -> list[str]:
+def missing_headers(response, expected: dict[str, str] = EXPECTED) -> list[str]:
     problems = [
         f"{name}: {response.headers.get(name)!r}"
-        for name, value in EXPECTED.items()
+        for name, value in expected.items()
         if response.headers.get(name) != value
     ]
     policy = response.headers.get("Permissions-Policy", "")
-    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "interest-cohort"):
         if f"{feature}=()" not in policy:
             problems.append(f"Permissions-Policy does not deny {feature}: {policy!r}")
     return problems
@@ -54,10 +54,20 @@ def test_every_kind_of_response_carries_the_security_headers(
         ("admin sign-in", client.get(reverse("admin:login"))),
         ("health check", client.get(reverse("healthz"))),
     ]
+    # Refused before the rest of the middleware runs; X-Frame-Options is set further in,
+    # and these pages have nothing to click.
+    refusals = [
+        ("400 for a NUL character", client.get("/search/", {"q": "a\x00b"})),
+        ("413 for a body too large", client.post("/uploads/images/", CONTENT_LENGTH="99999999")),
+    ]
     problems = {
         name: found
         for name, response in signed_in + anonymous
         if (found := missing_headers(response))
+    }
+    framable = {name: value for name, value in EXPECTED.items() if name != "X-Frame-Options"}
+    problems |= {
+        name: found for name, response in refusals if (found := missing_headers(response, framable))
     }
     assert problems == {}
 
