@@ -19,6 +19,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from taggit.models import Tag
 
 from kb.advocates.models import Department, Handle
@@ -26,13 +27,19 @@ from kb.articles.models import Article
 from kb.casestudies.models import CaseStudy, Metric
 from kb.collections.models import Collection, CollectionItem
 from kb.comments.models import Comment
+from kb.core.models import Status
+from kb.departments.models import AdoptionStage, StageChange
 from kb.experiments.models import Experiment
 from kb.notifications.models import Notification
 from kb.platforms.models import Platform
 from kb.questions.models import Answer, Question
 from kb.research.models import ResearchLink
 from kb.search import signals
+from kb.sources.models import Rating, Source
+from kb.workflow.models import Action, Transition
+from kb.workflow.services import content_transition
 from tests.collections.factories import CollectionFactory
+from tests.departments.factories import AdoptionStageFactory, StageChangeFactory
 from tests.experiments.factories import ExperimentFactory
 from tests.factories import (
     ArticleFactory,
@@ -43,6 +50,7 @@ from tests.factories import (
     NotificationFactory,
     PlatformFactory,
     ResearchLinkFactory,
+    SourceFactory,
 )
 from tests.questions.factories import AnswerFactory, QuestionFactory
 from tests.security.xss_payloads import Field, Texts, page, report, store, sweep
@@ -154,11 +162,15 @@ def test_experiments(reader_client: Client, advocate) -> None:
     assert not failures, report(failures)
 
 
-def test_advocate_profiles_handles_departments_and_platforms(reader_client: Client, advocate):
+def test_advocate_profiles_handles_departments_stages_and_platforms(
+    reader_client: Client, advocate
+):
     profile = advocate.advocate_profile
     platforms = [PlatformFactory() for _ in range(4)]
     handles = [HandleFactory(profile=profile, platform=platform) for platform in platforms]
     profile.expertise.add("video")
+    stage = AdoptionStageFactory()
+    changes = [StageChangeFactory(department=profile.department, stage=stage) for _ in range(2)]
     fields = {
         "first_name": Field(150),
         "last_name": Field(150),
@@ -167,6 +179,8 @@ def test_advocate_profiles_handles_departments_and_platforms(reader_client: Clie
         "handle": Field(100, rows=len(handles)),
         "platform": Field(80, rows=len(platforms)),
         "department": Field(120),
+        "stage": Field(60),
+        "stage_note": Field(300, rows=len(changes)),
     }
 
     def show(texts: Texts) -> str:
@@ -178,6 +192,9 @@ def test_advocate_profiles_handles_departments_and_platforms(reader_client: Clie
             store(Handle, handle.pk, handle=texts["handle"][row])
             store(Platform, platform.pk, name=texts["platform"][row])
         store(Department, profile.department_id, name=texts["department"][0])
+        store(AdoptionStage, stage.pk, name=texts["stage"][0])
+        for row, change in enumerate(changes):
+            store(StageChange, change.pk, note=texts["stage_note"][row])
         return page(
             reader_client,
             profile.get_absolute_url(),
@@ -302,6 +319,54 @@ def test_the_editors_live_preview(advocate_client: Client) -> None:
         response = advocate_client.post(reverse("markdown_preview"), {"text": texts["text"][0]})
         assert response.status_code == 200
         return response.content.decode()
+
+    failures = sweep(fields, show)
+    assert not failures, report(failures)
+
+
+def test_review_comments_moderation_reasons_and_sources(
+    advocate_client: Client, advocate, editor
+) -> None:
+    """What editors write about someone's work: a change request (on the item's page, its
+    history and the author's "My work"), why a comment or an answer was hidden, a source's
+    name and the rationale of its rating."""
+    source = SourceFactory(rating=Rating.HIGH, rationale="Long-running.", domain="src.example")
+    article = ArticleFactory(author=advocate, status=Status.DRAFT, published_at=None)
+    content_transition(item=article, action=Action.SUBMIT, user=advocate)
+    request = content_transition(
+        item=article, action=Action.REQUEST_CHANGES, user=editor, comment="Add numbers."
+    )
+    published = ArticleFactory(author=advocate)
+    hidden = CommentFactory(
+        target=published, author=advocate, hidden_at=timezone.now(), hidden_reason="Off topic."
+    )
+    question = QuestionFactory(asker=advocate)
+    answer = AnswerFactory(
+        question=question, author=advocate, hidden_at=timezone.now(), hidden_reason="Off topic."
+    )
+    link = ResearchLinkFactory(url="https://src.example/report", source=source)
+    fields = {
+        "change_request": Field(2_000),
+        "hidden_reason": Field(300, rows=2),
+        "source_name": Field(200),
+        "rationale": Field(1_000),
+    }
+
+    def show(texts: Texts) -> str:
+        store(Transition, request.pk, comment=texts["change_request"][0])
+        store(Comment, hidden.pk, hidden_reason=texts["hidden_reason"][0])
+        store(Answer, answer.pk, hidden_reason=texts["hidden_reason"][1])
+        store(Source, source.pk, name=texts["source_name"][0], rationale=texts["rationale"][0])
+        return page(
+            advocate_client,
+            article.get_absolute_url(),
+            reverse("revisions:history", args=["article", article.slug]),
+            reverse("workflow:my_work"),
+            published.get_absolute_url(),
+            question.get_absolute_url(),
+            link.get_absolute_url(),
+            reverse("sources:detail", args=[source.slug]),
+        )
 
     failures = sweep(fields, show)
     assert not failures, report(failures)
