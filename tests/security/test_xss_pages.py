@@ -15,6 +15,7 @@ Markdown field (an article's body, a case study's story, a profile's bio, …).
 
 import types
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -53,7 +54,19 @@ from tests.factories import (
     SourceFactory,
 )
 from tests.questions.factories import AnswerFactory, QuestionFactory
-from tests.security.xss_payloads import Field, Texts, page, report, store, sweep
+from tests.security.xss_payloads import (
+    PAYLOADS,
+    Field,
+    Texts,
+    active_content,
+    added_active_content,
+    chunks,
+    joined,
+    page,
+    report,
+    store,
+    sweep,
+)
 
 
 @pytest.fixture
@@ -163,8 +176,8 @@ def test_experiments(reader_client: Client, advocate) -> None:
 
 
 def test_advocate_profiles_handles_departments_stages_and_platforms(
-    reader_client: Client, advocate
-):
+    reader_client: Client, editor_client: Client, advocate
+) -> None:
     profile = advocate.advocate_profile
     platforms = [PlatformFactory() for _ in range(4)]
     handles = [HandleFactory(profile=profile, platform=platform) for platform in platforms]
@@ -202,7 +215,7 @@ def test_advocate_profiles_handles_departments_stages_and_platforms(
             reverse("departments:detail", args=[profile.department.slug]),
             reverse("platforms:detail", args=[platforms[0].slug]),
             reverse("platforms:list"),
-        )
+        ) + page(editor_client, reverse("departments:dashboard"))
 
     failures = sweep(fields, show)
     assert not failures, report(failures)
@@ -369,4 +382,36 @@ def test_review_comments_moderation_reasons_and_sources(
         )
 
     failures = sweep(fields, show)
+    assert not failures, report(failures)
+
+
+REFLECTING_PAGES = [
+    "search:results", "articles:list", "casestudies:list", "research:list", "experiments:list",
+    "collections:list", "advocates:list", "questions:list", "tag_list",
+]  # fmt: skip
+FILTERS = ["q", "tag", "tags", "year", "kind", "sector", "outcome", "evidence", "department",
+           "platform", "audience", "sort", "type", "page", "open_to_help"]  # fmt: skip
+
+
+def test_what_an_address_carries_is_never_markup(reader_client: Client) -> None:
+    """A link can put anything in the query string (the search words, every filter) and the
+    path (a 404): reflected, it is text."""
+    ArticleFactory(title="Harmless article")
+    batches = list(chunks(PAYLOADS, 4_000))
+    failures = []
+    for name in REFLECTING_PAGES:
+        url = reverse(name)
+        baseline = active_content(page(reader_client, f"{url}?q=harmless"))
+        for batch in batches:
+            text = joined(batch, 4_000)
+            response = reader_client.get(url, dict.fromkeys(FILTERS, text))
+            assert response.status_code in (200, 400), (url, response.status_code)
+            if found := added_active_content(response.content.decode(), baseline):
+                failures.append(f"{name}: {[str(payload) for payload in batch]} -> {found}")
+    missing = active_content(page(reader_client, reverse("home")))
+    for batch in batches:
+        response = reader_client.get(f"/articles/{quote(joined(batch, 4_000))}/")
+        assert response.status_code == 404
+        if found := added_active_content(response.content.decode(), missing):
+            failures.append(f"404: {[str(payload) for payload in batch]} -> {found}")
     assert not failures, report(failures)
