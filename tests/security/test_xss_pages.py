@@ -69,6 +69,11 @@ from tests.security.xss_payloads import (
 )
 
 
+def edit_page(item) -> str:
+    """The edit form, where the texts come back in inputs and text areas."""
+    return reverse(f"{item._meta.app_label}:edit", args=[item.slug])
+
+
 @pytest.fixture
 def index_immediately(monkeypatch) -> None:
     """The search index is synced on commit, which a test's transaction never reaches."""
@@ -77,7 +82,7 @@ def index_immediately(monkeypatch) -> None:
     )
 
 
-def test_articles_and_their_tags(reader_client: Client, advocate) -> None:
+def test_articles_and_their_tags(reader_client: Client, advocate_client: Client, advocate) -> None:
     article = ArticleFactory(author=advocate, tags=["habits"])
     tag = Tag.objects.get(name="habits")
     fields = {
@@ -97,13 +102,15 @@ def test_articles_and_their_tags(reader_client: Client, advocate) -> None:
             reverse("articles:list"),
             reverse("tag_detail", args=[tag.slug]),
             reverse("home"),
-        )
+        ) + page(advocate_client, edit_page(article))
 
     failures = sweep(fields, show)
     assert not failures, report(failures)
 
 
-def test_case_studies_and_their_metrics(reader_client: Client, advocate) -> None:
+def test_case_studies_and_their_metrics(
+    reader_client: Client, advocate_client: Client, advocate
+) -> None:
     study = CaseStudyFactory(created_by=advocate)
     metrics = [
         MetricFactory(case_study=study, position=position, value_before=Decimal(10 + position))
@@ -131,13 +138,15 @@ def test_case_studies_and_their_metrics(reader_client: Client, advocate) -> None
         for row, metric in enumerate(metrics):
             store(Metric, metric.pk, name=texts["metric_name"][row],
                   unit=texts["metric_unit"][row], period=texts["metric_period"][row])  # fmt: skip
-        return page(reader_client, study.get_absolute_url(), reverse("casestudies:list"))
+        return page(reader_client, study.get_absolute_url(), reverse("casestudies:list")) + page(
+            advocate_client, edit_page(study)
+        )
 
     failures = sweep(fields, show)
     assert not failures, report(failures)
 
 
-def test_research_links(reader_client: Client, advocate) -> None:
+def test_research_links(reader_client: Client, advocate_client: Client, advocate) -> None:
     link = ResearchLinkFactory(added_by=advocate)
     fields = {
         "title": Field(200),
@@ -149,13 +158,15 @@ def test_research_links(reader_client: Client, advocate) -> None:
 
     def show(texts: Texts) -> str:
         store(ResearchLink, link.pk, **{name: texts[name][0] for name in fields})
-        return page(reader_client, link.get_absolute_url(), reverse("research:list"))
+        return page(reader_client, link.get_absolute_url(), reverse("research:list")) + page(
+            advocate_client, edit_page(link)
+        )
 
     failures = sweep(fields, show)
     assert not failures, report(failures)
 
 
-def test_experiments(reader_client: Client, advocate) -> None:
+def test_experiments(reader_client: Client, advocate_client: Client, advocate) -> None:
     experiment = ExperimentFactory(created_by=advocate)
     fields = {
         "title": Field(200),
@@ -169,7 +180,9 @@ def test_experiments(reader_client: Client, advocate) -> None:
 
     def show(texts: Texts) -> str:
         store(Experiment, experiment.pk, **{name: texts[name][0] for name in fields})
-        return page(reader_client, experiment.get_absolute_url(), reverse("experiments:list"))
+        return page(
+            reader_client, experiment.get_absolute_url(), reverse("experiments:list")
+        ) + page(advocate_client, edit_page(experiment))
 
     failures = sweep(fields, show)
     assert not failures, report(failures)
@@ -257,7 +270,9 @@ def test_questions_and_answers(reader_client: Client, advocate) -> None:
     assert not failures, report(failures)
 
 
-def test_collections_and_why_each_item_matters(reader_client: Client, advocate) -> None:
+def test_collections_and_why_each_item_matters(
+    reader_client: Client, advocate_client: Client, advocate
+) -> None:
     items = [ArticleFactory(title=f"Evidence {n}") for n in range(8)]
     collection = CollectionFactory(created_by=advocate, items=[(item, "Why") for item in items])
     rows = list(CollectionItem.objects.filter(collection=collection).order_by("position"))
@@ -273,7 +288,9 @@ def test_collections_and_why_each_item_matters(reader_client: Client, advocate) 
               purpose=texts["purpose"][0], introduction=texts["introduction"][0])  # fmt: skip
         for row, item in enumerate(rows):
             store(CollectionItem, item.pk, note=texts["note"][row])
-        return page(reader_client, collection.get_absolute_url(), reverse("collections:list"))
+        return page(
+            reader_client, collection.get_absolute_url(), reverse("collections:list")
+        ) + page(advocate_client, edit_page(collection))
 
     failures = sweep(fields, show)
     assert not failures, report(failures)
