@@ -323,3 +323,26 @@ def test_url_fields_accept_no_script_address(reader_client: Client, advocate) ->
 @pytest.fixture(autouse=True)
 def _no_real_mail(settings) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def test_downloads_of_user_text_are_never_read_as_html(reader_client: Client, editor_client):
+    """An export carries payloads as they were typed; a browser must never read it as a page
+    (its own type, never text/html, and no type sniffing)."""
+    hostile = "<script>__xss()</script><img src=x onerror=__xss()>"
+    link = ResearchLinkFactory(title=hostile, key_finding=hostile, publisher=hostile)
+    brief = CollectionFactory(title=hostile, introduction=hostile, items=[(link, hostile[:200])])
+    downloads = {
+        reverse("collections:markdown", args=[brief.slug]): reader_client,
+        reverse("collections:pdf", args=[brief.slug]): reader_client,
+        reverse("research:cite", args=[link.slug, "bib"]): reader_client,
+        reverse("research:cite", args=[link.slug, "ris"]): reader_client,
+        reverse("research:cite", args=[link.slug, "json"]): reader_client,
+        reverse("research:export", args=["bib"]): reader_client,
+        reverse("departments:dashboard_csv", args=["advocates"]): editor_client,
+    }
+    for url, client in downloads.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content_type = response["Content-Type"]
+        assert "html" not in content_type and "xml" not in content_type, (url, content_type)
+        assert response["X-Content-Type-Options"] == "nosniff", url
