@@ -58,6 +58,11 @@ from tests.security.xss_payloads import (
 )
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+# The payloads that are, or carry, an address a PDF could turn into a link action.
+ADDRESS_CATEGORIES = {
+    "md-link", "md-image", "md-reference", "autolink", "html-url", "svg", "mathml", "embed",
+    "form", "document", "bare",
+}  # fmt: skip
 # A link action whose address is a script (the annotations are checked as parsed, too).
 SCRIPT_URI = re.compile(rb"/URI\s*\(\s*(?:javascript|vbscript|data):", re.IGNORECASE)
 
@@ -250,11 +255,13 @@ def _pdf_objects(pdf: bytes) -> Iterator[bytes]:
 
 
 def test_the_brief_pdf_has_no_script_or_script_link(reader_client: Client, advocate) -> None:
-    """One real PDF with every payload: no JavaScript action, and no link whose address is
-    a script, in any object (compressed ones included) or annotation."""
+    """One real PDF with every payload as a link's address, and every payload that carries
+    one as it is: no JavaScript action, and no link whose address is a script, in any
+    object (compressed ones included) or annotation."""
     from pypdf import PdfReader
 
-    everything = "\n\n".join(payload.text for payload in PAYLOADS)
+    addresses = [payload for payload in PAYLOADS if payload.category in ADDRESS_CATEGORIES]
+    everything = "\n\n".join(payload.text for payload in addresses)
     links = [f"[link {n}]({payload.text})" for n, payload in enumerate(PAYLOADS)]
     brief = CollectionFactory(
         created_by=advocate,
@@ -316,3 +323,26 @@ def test_url_fields_accept_no_script_address(reader_client: Client, advocate) ->
 @pytest.fixture(autouse=True)
 def _no_real_mail(settings) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def test_downloads_of_user_text_are_never_read_as_html(reader_client: Client, editor_client):
+    """An export carries payloads as they were typed; a browser must never read it as a page
+    (its own type, never text/html, and no type sniffing)."""
+    hostile = "<script>__xss()</script><img src=x onerror=__xss()>"
+    link = ResearchLinkFactory(title=hostile, key_finding=hostile, publisher=hostile)
+    brief = CollectionFactory(title=hostile, introduction=hostile, items=[(link, hostile[:200])])
+    downloads = {
+        reverse("collections:markdown", args=[brief.slug]): reader_client,
+        reverse("collections:pdf", args=[brief.slug]): reader_client,
+        reverse("research:cite", args=[link.slug, "bib"]): reader_client,
+        reverse("research:cite", args=[link.slug, "ris"]): reader_client,
+        reverse("research:cite", args=[link.slug, "json"]): reader_client,
+        reverse("research:export", args=["bib"]): reader_client,
+        reverse("departments:dashboard_csv", args=["advocates"]): editor_client,
+    }
+    for url, client in downloads.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content_type = response["Content-Type"]
+        assert "html" not in content_type and "xml" not in content_type, (url, content_type)
+        assert response["X-Content-Type-Options"] == "nosniff", url
