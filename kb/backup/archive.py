@@ -37,8 +37,9 @@ from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.python import Deserializer as PythonDeserializer
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -121,28 +122,50 @@ def _m2m_fields(model: type[models.Model]) -> list[str]:
     ]
 
 
-def table_lines(model: type[models.Model]) -> Iterator[str]:
+def _by_natural_key(field: models.Field) -> bool:
+    return field.is_relation and hasattr(field.related_model, "natural_key")
+
+
+def _natural_fks(model: type[models.Model]) -> list[str]:
+    """Foreign keys the archive writes as natural keys: read with their rows, not one
+    query a row."""
+    return [field.name for field in model._meta.fields if _by_natural_key(field)]
+
+
+def table_lines(model: type[models.Model], chunk: int = 2000) -> Iterator[str]:
     """A model's rows as canonical JSON lines (no newline), in primary-key order or, for
     models matched by natural key, in the order of their lines."""
     natural = label(model) in BY_NATURAL_KEY
-    queryset = model._base_manager.order_by("pk")
-    if m2m := _m2m_fields(model):
-        queryset = queryset.prefetch_related(*m2m)
+    m2m = _m2m_fields(model)
+    queryset = (
+        model._base_manager.order_by("pk")
+        .select_related(*_natural_fks(model))
+        .prefetch_related(
+            *(
+                models.Prefetch(
+                    name,
+                    model._meta.get_field(name).related_model._base_manager.select_related(
+                        *_natural_fks(model._meta.get_field(name).related_model)
+                    ),
+                )
+                for name in m2m
+            )
+        )
+    )
     serializer = serializers.get_serializer("python")()
 
     def lines() -> Iterator[str]:
-        for offset in range(0, 1 << 62, 2000):
-            chunk = list(queryset[offset : offset + 2000])
-            if not chunk:
-                return
+        rows = list(queryset[:chunk])
+        while rows:
             for record in serializer.serialize(
-                chunk, use_natural_foreign_keys=True, use_natural_primary_keys=natural
+                rows, use_natural_foreign_keys=True, use_natural_primary_keys=natural
             ):
                 for name in m2m:
                     record["fields"][name] = sorted(
                         record["fields"][name], key=lambda value: json.dumps(value, cls=_Encoder)
                     )
                 yield json.dumps(record, cls=_Encoder, sort_keys=True, ensure_ascii=False)
+            rows = list(queryset.filter(pk__gt=rows[-1].pk)[:chunk])
 
     return iter(sorted(lines())) if natural else lines()
 
@@ -322,11 +345,46 @@ def _check_media(tar: tarfile.TarFile, manifest: dict) -> dict[str, bytes]:
     return files
 
 
-def _load_table(model: type[models.Model], lines: Iterable[bytes]) -> int:
-    objects = (json.loads(line) for line in lines if line.strip())
+class _NaturalKeys:
+    """Natural key → primary key of the models rows refer to by natural key (users,
+    groups, tags, content types, permissions), read once per model after it has loaded,
+    so the deserializer finds ids instead of running a query per reference."""
+
+    def __init__(self) -> None:
+        self._ids: dict[type[models.Model], dict[tuple, object]] = {}
+
+    def _of(self, model: type[models.Model]) -> dict[tuple, object]:
+        if model not in self._ids:
+            rows = model._base_manager.select_related(*_natural_fks(model))
+            self._ids[model] = {tuple(row.natural_key()): row.pk for row in rows.iterator()}
+        return self._ids[model]
+
+    def resolve(self, model: type[models.Model], value):
+        """The id a natural key names, or the key as it was if no row has it (yet): the
+        deserializer then looks it up, or defers it, itself."""
+        if not isinstance(value, list):
+            return value
+        return self._of(model).get(tuple(value), value)
+
+    def resolve_record(self, model: type[models.Model], record: dict) -> dict:
+        for name, value in record["fields"].items():
+            field = model._meta.get_field(name)
+            if not _by_natural_key(field) or value is None:
+                continue
+            if field.many_to_many:
+                record["fields"][name] = [self.resolve(field.related_model, v) for v in value]
+            else:
+                record["fields"][name] = self.resolve(field.related_model, value)
+        return record
+
+
+def _load_table(model: type[models.Model], lines: Iterable[bytes], keys: _NaturalKeys) -> int:
+    objects = (keys.resolve_record(model, json.loads(line)) for line in lines if line.strip())
+    # The other tables are empty: one INSERT a row, not an UPDATE tried first.
+    insert = label(model) not in BY_NATURAL_KEY
     deferred, count = [], 0
     for obj in PythonDeserializer(objects, handle_forward_references=True):
-        obj.save()
+        obj.save(force_insert=insert)
         if obj.deferred_fields:
             deferred.append(obj)
         count += 1
@@ -362,15 +420,19 @@ def import_archive(path: str, report: Callable[[str], None] = lambda line: None)
                 for name in reversed(order):
                     if name in SEEDED:
                         models_here[name]._base_manager.all().delete()
-                with connection.constraint_checks_disabled():
-                    for name in order:
-                        member = tar.extractfile(manifest["tables"][name]["file"])
-                        count = _load_table(models_here[name], member)
-                        report(f"{name}: {count} rows")
                 loaded = [models_here[name] for name in order]
-                connection.check_constraints(
-                    table_names=[model._meta.db_table for model in _with_m2m(loaded)]
-                )
+                try:
+                    keys = _NaturalKeys()
+                    with connection.constraint_checks_disabled():
+                        for name in order:
+                            member = tar.extractfile(manifest["tables"][name]["file"])
+                            count = _load_table(models_here[name], member, keys)
+                            report(f"{name}: {count} rows")
+                    connection.check_constraints(
+                        table_names=[model._meta.db_table for model in _with_m2m(loaded)]
+                    )
+                except (DatabaseError, DeserializationError, ValueError) as error:
+                    raise ArchiveError(f"The archive's rows do not load here: {error}") from error
                 _reset_sequences(loaded)
                 _verify(manifest, models_here)
                 # Loading many-to-many rows queued index work; the rebuild does all of it.

@@ -84,11 +84,16 @@ def media_fingerprints(root: Path | None = None) -> dict[str, str]:
 
 
 def probe(username: str, query: str, url: str) -> dict:
-    """What a signed-in user sees of the KB: a search and a page."""
+    """What a signed-in user sees of the KB (a search and a page) and the id a new row
+    takes."""
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django.urls import reverse
 
+    from kb.platforms.models import Platform
+
+    # The next id after the restored rows' (PostgreSQL's sequences were reset).
+    created = Platform.objects.create(name="Added after the restore", slug="added-after")
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
     search = client.get(reverse("search:results"), {"q": query})
@@ -98,6 +103,7 @@ def probe(username: str, query: str, url: str) -> dict:
         "search_html": search.content.decode(),
         "page_status": page.status_code,
         "page_html": page.content.decode(),
+        "created_id": created.pk,
     }
 
 

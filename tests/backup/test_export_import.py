@@ -19,6 +19,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from kb.articles.models import Article
+from kb.platforms.models import Platform
 from kb.search.models import IndexEntry
 from tests.backup.tables import COMMAND as PROBE
 from tests.backup.tables import media_fingerprints, table_fingerprints
@@ -148,20 +149,30 @@ def test_the_whole_kb_moves_to_the_other_engine_with_nothing_lost(
     assert seen["search_status"] == 200
     assert f'href="{world.article.get_absolute_url()}"' in seen["search_html"]
     assert seen["page_status"] == 200 and world.article.title in seen["page_html"]
+    assert seen["created_id"] > max(Platform.objects.values_list("pk", flat=True))
 
 
 # --- refusals -------------------------------------------------------------------------
 
 
-def rewritten(archive: Path, out: Path, edit: Callable[[dict], None]) -> Path:
-    """A copy of ``archive`` whose manifest ``edit`` changed."""
+def rewritten(
+    archive: Path,
+    out: Path,
+    manifest: Callable[[dict], None] = lambda manifest: None,
+    rows: Callable[[str, list[dict]], None] = lambda name, rows: None,
+) -> Path:
+    """A copy of ``archive`` whose manifest and rows (by file name) the callables changed."""
     with tarfile.open(archive) as source, tarfile.open(out, "w:gz") as copy:
         for member in source.getmembers():
             data = source.extractfile(member).read()
             if member.name == "manifest.json":
-                manifest = json.loads(data)
-                edit(manifest)
-                data = json.dumps(manifest).encode()
+                content = json.loads(data)
+                manifest(content)
+                data = json.dumps(content).encode()
+            elif member.name.startswith("data/"):
+                records = [json.loads(line) for line in data.splitlines()]
+                rows(member.name, records)
+                data = b"".join(json.dumps(record).encode() + b"\n" for record in records)
             info = tarfile.TarInfo(member.name)
             info.size = len(data)
             copy.addfile(info, io.BytesIO(data))
@@ -182,7 +193,9 @@ def test_it_refuses_an_archive_from_a_newer_schema(tmp_path, media_root) -> None
     newer = rewritten(
         archive,
         tmp_path / "newer.tar.gz",
-        lambda manifest: manifest["migrations"].append(["articles", "9999_from_the_future"]),
+        manifest=lambda manifest: manifest["migrations"].append(
+            ["articles", "9999_from_the_future"]
+        ),
     )
     with pytest.raises(CommandError, match="newer version of the KB.*articles.9999_from"):
         call_command("import_kb", str(newer))
@@ -196,8 +209,9 @@ def test_it_refuses_a_file_that_is_not_an_archive(tmp_path) -> None:
 
 
 def test_an_import_that_fails_part_way_leaves_nothing_behind(tmp_path, media_root) -> None:
-    """The archive's rows load, then one table does not read back as archived: not a
-    user, an article, an index entry nor a media file stays."""
+    """An archive whose article names an author it does not hold, and one whose article
+    table does not read back as archived once loaded: neither leaves a user, an article,
+    an index entry nor a media file behind. The undamaged archive then imports."""
     archive = tmp_path / "kb.tar.gz"
     with transaction.atomic():
         kim = UserFactory(username="kim")
@@ -208,17 +222,27 @@ def test_an_import_that_fails_part_way_leaves_nothing_behind(tmp_path, media_roo
         transaction.set_rollback(True)
     assert get_user_model().objects.count() == 0
 
-    def damage(manifest: dict) -> None:
+    def unknown_author(name: str, rows: list[dict]) -> None:
+        if name == "data/articles.article.jsonl":
+            rows[0]["fields"]["author"] = ["nobody"]
+
+    def wrong_hash(manifest: dict) -> None:
         manifest["tables"]["articles.article"]["sha256"] = "0" * 64
 
-    damaged = rewritten(archive, tmp_path / "damaged.tar.gz", damage)
-    with pytest.raises(CommandError, match="articles.article does not read back"):
-        call_command("import_kb", str(damaged), stdout=io.StringIO())
-    assert get_user_model().objects.count() == 0
-    assert not Article.objects.exists() and not IndexEntry.objects.exists()
-    assert not default_storage.exists("images/kim.png")
+    damages = {
+        "do not load here": rewritten(archive, tmp_path / "a.tar.gz", rows=unknown_author),
+        "articles.article does not read back": rewritten(
+            archive, tmp_path / "b.tar.gz", manifest=wrong_hash
+        ),
+    }
+    for message, damaged in damages.items():
+        with pytest.raises(CommandError, match=message) as refusal:
+            call_command("import_kb", str(damaged), stdout=io.StringIO())
+        assert "Nothing was imported" in str(refusal.value)
+        assert get_user_model().objects.count() == 0
+        assert not Article.objects.exists() and not IndexEntry.objects.exists()
+        assert not default_storage.exists("images/kim.png")
 
-    # The same archive undamaged imports, into the same database.
     call_command("import_kb", str(archive), stdout=io.StringIO())
     assert Article.objects.get().title == "Kept only in the archive"
     assert default_storage.exists("images/kim.png")
