@@ -178,18 +178,100 @@ def allow_async_unsafe(monkeypatch) -> None:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# Run in every document a watched browser opens (Playwright injects it, so the policy does
+# not apply to it): each violation of the Content-Security-Policy becomes one console line.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error("%s" + JSON.stringify({
+    page: event.documentURI, directive: event.effectiveDirective, blocked: event.blockedURI,
+    source: event.sourceFile ? event.sourceFile + ":" + event.lineNumber : "",
+    sample: event.sample,
+  }));
+}, true);
+"""
+CSP_PREFIX = "Content-Security-Policy violation: "
+
+
+class CspViolations:
+    """What the Content-Security-Policy blocked in the pages of one test's browser.
+
+    The listener's lines say where and what; Chromium's own "Refused to …" console errors
+    are kept too, and shown only if no listener line came (a document the listener did not
+    reach). A test that provokes a violation on purpose asserts on ``found()`` and then
+    calls ``clear()``.
+    """
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+        self.console: list[str] = []
+
+    def watch(self, context) -> None:
+        context.add_init_script(CSP_LISTENER % CSP_PREFIX)
+        context.on("console", self._console)
+
+    def _console(self, message) -> None:
+        text = message.text
+        if text.startswith(CSP_PREFIX):
+            self.events.append(text[len(CSP_PREFIX) :])
+        elif "Content Security Policy" in text:
+            page = message.page.url if message.page else "?"
+            self.console.append(f"{page}: {text}")
+
+    def found(self) -> list[str]:
+        return self.events or self.console
+
+    def clear(self) -> None:
+        self.events.clear()
+        self.console.clear()
+
+
+class CspWatchedBrowser:
+    """A Playwright Browser whose every context and page reports CSP violations."""
+
+    def __init__(self, browser, violations: CspViolations) -> None:
+        self._browser = browser
+        self._violations = violations
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        self._violations.watch(context)
+        return context
+
+    def new_page(self, **options):
+        page = self._browser.new_page(**options)
+        self._violations.watch(page.context)
+        return page
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture
-def browser(chromium_executable: str, allow_async_unsafe: None) -> Iterator:
-    """A headless Chromium for one test."""
+def csp_violations() -> CspViolations:
+    """The Content-Security-Policy violations the ``browser`` fixture collects."""
+    return CspViolations()
+
+
+@pytest.fixture
+def browser(
+    chromium_executable: str, allow_async_unsafe: None, csp_violations: CspViolations
+) -> Iterator:
+    """A headless Chromium for one test. Every page opened through it is watched for
+    Content-Security-Policy violations, and the test fails at teardown listing any."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_executable, args=["--no-sandbox"], headless=True
         )
-        yield browser
+        yield CspWatchedBrowser(browser, csp_violations)
         # While Playwright's event loop runs, Django keeps the test's database connection
         # in a context variable rather than the thread; close it while that loop still
         # runs, or it outlives the test database.
         connections.close_all()
-        browser.close()
+        browser.close()  # also delivers the console messages still on their way
+    if found := csp_violations.found():
+        pytest.fail(
+            "the Content-Security-Policy blocked:\n" + "\n".join(dict.fromkeys(found)),
+            pytrace=False,
+        )

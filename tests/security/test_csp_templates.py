@@ -63,3 +63,26 @@ def test_the_lint_sees_the_templates_and_what_it_forbids() -> None:
     assert caught('<a href="javascript:go()">') == {"a javascript: address"}
     # Words in text and data- attributes are fine.
     assert caught('<p data-style="x">Choose a style: one=two, online = yes</p>') == set()
+
+
+def test_rendered_markdown_carries_no_style_or_handler_attribute() -> None:
+    """What users write is shown inside the KB's pages, so the sanitiser must leave nothing
+    the policy would block (and report) either: Python-Markdown's own table alignment
+    (style="text-align: …") included."""
+    from kb.core.markdown import render_markdown, render_markdown_lite
+
+    text = (
+        "| Before | After |\n| :----- | ----: |\n| 1 | 2 |\n\n"
+        '<p style="color: red" onclick="go()">Raw</p>\n\n'
+        '<div markdown="1" style="display: none">*In HTML*</div>\n\n'
+        '<img src="/uploads/files/a.png" onerror="go()" style="width: 1px">\n\n'
+        "<style>p { color: red }</style><script>go()</script>\n\n"
+        "[link](javascript:go()) ![img](javascript:go())"
+    )
+    found = []
+    for render in (render_markdown, render_markdown_lite):
+        html = str(render(text))
+        for what, pattern in FORBIDDEN.items():
+            found += [f"{render.__name__}: {what}: {m[0][:60]!r}" for m in pattern.finditer(html)]
+    assert found == []
+    assert "<table>" in str(render_markdown(text))  # the table survives, without alignment
