@@ -180,6 +180,9 @@ def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _moderate(request: HttpRequest, item: Question | Answer) -> HttpResponse:
+    # Refused before the form is read: a reader's empty POST is a 403, not "give a reason".
+    if not can_moderate(request.user):
+        raise PermissionDenied("Only editors may hide questions and answers.")
     hide = request.POST.get("action") != "unhide"
     form = HideForm(request.POST)
     if hide and not form.is_valid():

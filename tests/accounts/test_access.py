@@ -1,7 +1,10 @@
-"""Who gets in: every page needs a signed-in user, signing in and out, and the role groups."""
+"""Who gets in: signing in and out, and the role groups.
+
+That every page sends an anonymous visitor to sign in (and what each role gets from every
+URL pattern) is the permission matrix's (tests/security/test_permission_matrix.py).
+"""
 
 import importlib
-from collections.abc import Callable
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -17,13 +20,6 @@ from kb.casestudies.models import CaseStudy
 from kb.core.permissions import ADVOCATE, EDITOR, READER
 from kb.core.registry import kinds
 from kb.research.models import ResearchLink
-from tests.factories import (
-    AdvocateProfileFactory,
-    ArticleFactory,
-    CaseStudyFactory,
-    ResearchLinkFactory,
-    UserFactory,
-)
 
 # The source register's roles are that migration's own table (reference data, not a kind).
 SOURCE_ROLES = importlib.import_module("kb.sources.migrations.0003_source_roles")
@@ -36,51 +32,6 @@ TAGGED_ITEM_ROLES = importlib.import_module("kb.core.migrations.0002_bigint_tagg
 
 User = get_user_model()
 PASSWORD = "secret-pass-123"  # what UserFactory sets
-
-
-@pytest.fixture
-def content(db) -> dict:
-    """One published item of each kind, all tagged "video", and an advocate profile."""
-    profile = AdvocateProfileFactory(user=UserFactory(username="sam"), expertise=["video"])
-    return {
-        "case_study": CaseStudyFactory(tags=["video"]),
-        "research": ResearchLinkFactory(tags=["video"]),
-        "article": ArticleFactory(tags=["video"], author=profile.user),
-        "profile": profile,
-    }
-
-
-PAGES: dict[str, Callable[[dict], str]] = {
-    "home": lambda c: reverse("home"),
-    "topics": lambda c: reverse("tag_list"),
-    "tag page": lambda c: reverse("tag_detail", args=["video"]),
-    "case study list": lambda c: reverse("casestudies:list"),
-    "case study detail": lambda c: c["case_study"].get_absolute_url(),
-    "case study create": lambda c: reverse("casestudies:create"),
-    "case study edit": lambda c: reverse("casestudies:edit", args=[c["case_study"].slug]),
-    "research list": lambda c: reverse("research:list"),
-    "research detail": lambda c: c["research"].get_absolute_url(),
-    "research create": lambda c: reverse("research:create"),
-    "research edit": lambda c: reverse("research:edit", args=[c["research"].slug]),
-    "article list": lambda c: reverse("articles:list"),
-    "article detail": lambda c: c["article"].get_absolute_url(),
-    "article create": lambda c: reverse("articles:create"),
-    "article edit": lambda c: reverse("articles:edit", args=[c["article"].slug]),
-    "advocate directory": lambda c: reverse("advocates:list"),
-    "advocate profile": lambda c: c["profile"].get_absolute_url(),
-    "profile edit": lambda c: reverse("advocates:edit_own"),
-    "password change": lambda c: reverse("password_change"),
-    "password change done": lambda c: reverse("password_change_done"),
-}
-
-
-@pytest.mark.parametrize("page", PAGES.values(), ids=PAGES.keys())
-def test_an_anonymous_visitor_is_sent_to_the_login_page_from_every_page(
-    client: Client, content: dict, page: Callable[[dict], str]
-) -> None:
-    url = page(content)
-    response = client.get(url)
-    assertRedirects(response, f"{reverse('login')}?next={url}", fetch_redirect_response=False)
 
 
 @pytest.mark.parametrize(
