@@ -451,6 +451,11 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["refusals_in_one_line"]}
     },
-    "loggers": {"django.request": {"filters": ["outages_in_one_line"]}},
+    "loggers": {
+        "django.request": {"filters": ["outages_in_one_line"]},
+        # django-axes says at INFO what every sign-in and clean-up did; lock-outs are
+        # warnings. AXES_LOG_LEVEL=INFO keeps a line per sign-in for an audit trail.
+        "axes": {"level": os.getenv("AXES_LOG_LEVEL", "WARNING")},
+    },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
 }

@@ -180,6 +180,8 @@ RULES: dict[str, dict[str, dict[str, Row]]] = {
     },
     "markdown_preview": {"-": post_only(SIGNED_IN)},
     "healthz": {"-": get_only(everyone(OK))},
+    # Browsers post CSP reports without a session or a CSRF token; an empty body is no report.
+    "csp_report": {"-": {"GET": everyone(NOT_ALLOWED), "POST": everyone(BAD_REQUEST)}},
     # Feeds: the token is the key (a feed reader cannot sign in); a tampered or retired one,
     # or a collection that is not published, is missing.
     "latest_feed": {
@@ -469,5 +471,9 @@ ADMIN_OVERRIDES: dict[tuple[str, str], dict[str, Expectation]] = {
         "revisions.revision",
         "uploads.image",
         "workflow.transition",
+        # django-axes's records of sign-ins are made by signing in, never by hand.
+        "axes.accessattempt",
+        "axes.accessfailurelog",
+        "axes.accesslog",
     )
 }

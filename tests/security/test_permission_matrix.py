@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -316,6 +317,12 @@ def world(reader, advocate, other_advocate, editor, admin_user, media_root) -> W
     )
     world.add("admin-user", id=owner.pk)
     world.add("-")
+    # django-axes's record of failed sign-ins (signing in through force_login logs the rest).
+    failed = {"user_agent": "pytest", "path_info": "/accounts/login/", "http_accept": "*/*"}
+    AccessAttempt.objects.create(
+        username="wendy", ip_address="10.1.1.1", failures_since_start=3, **failed
+    )
+    AccessFailureLog.objects.create(username="wendy", ip_address="10.1.1.1", **failed)
     return world
 
 
