@@ -380,17 +380,52 @@ class _NaturalKeys:
 
 def _load_table(model: type[models.Model], lines: Iterable[bytes], keys: _NaturalKeys) -> int:
     objects = (keys.resolve_record(model, json.loads(line)) for line in lines if line.strip())
-    # The other tables are empty: one INSERT a row, not an UPDATE tried first.
-    insert = label(model) not in BY_NATURAL_KEY
-    deferred, count = [], 0
+    # Rows matched by natural key may exist already: saved one by one, updating or adding.
+    one_by_one = label(model) in BY_NATURAL_KEY
+    batch, deferred, count = [], [], 0
     for obj in PythonDeserializer(objects, handle_forward_references=True):
-        obj.save(force_insert=insert)
-        if obj.deferred_fields:
-            deferred.append(obj)
         count += 1
+        if obj.deferred_fields:  # names a row not loaded yet: saved, then completed
+            obj.save()
+            deferred.append(obj)
+        elif one_by_one:
+            obj.save()
+        else:
+            batch.append(obj)
+            if len(batch) == BATCH:
+                _insert(model, batch)
+                batch = []
+    _insert(model, batch)
     for obj in deferred:
         obj.save_deferred_fields()
     return count
+
+
+BATCH = 500
+
+
+def _insert(model: type[models.Model], batch: list) -> None:
+    """Insert deserialized rows into their empty table many at a time, as they are (raw,
+    the way a deserialized object saves itself: no auto_now, no signals), with their
+    many-to-many rows."""
+    if not batch:
+        return
+    fields = [field for field in model._meta.local_concrete_fields if not field.generated]
+    size = max(1, min(BATCH, connection.ops.bulk_batch_size(fields, batch)))
+    rows = [obj.object for obj in batch]
+    for start in range(0, len(rows), size):
+        model._base_manager._insert(rows[start : start + size], fields=fields, raw=True)
+    for field in model._meta.many_to_many:
+        through = field.remote_field.through
+        if not through._meta.auto_created:
+            continue
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        links = [
+            through(**{f"{source}_id": obj.object.pk, f"{target}_id": pk})
+            for obj in batch
+            for pk in obj.m2m_data.get(field.name, ())
+        ]
+        through._base_manager.bulk_create(links, batch_size=BATCH)
 
 
 def import_archive(path: str, report: Callable[[str], None] = lambda line: None) -> dict:
