@@ -181,6 +181,10 @@ class Question(Searchable, Moderated):
     def is_asker(self, user: AnyUser) -> bool:
         return user.is_authenticated and user.is_active and self.asker_id == user.pk
 
+    def can_answer(self, user: AnyUser) -> bool:
+        """Whoever sees the question answers it, until an editor hides it."""
+        return self.hidden_at is None and self.can_view(user)
+
     SEARCH_DEPENDENCIES = {
         "asker": {"first_name", "last_name", "username"},
         "platform": {"name", "slug"},

@@ -65,7 +65,7 @@ def question_route(*, question: Question, asker: User, advocates: Iterable[int])
 @transaction.atomic
 def answer_post(*, question: Question, author: User, body: str) -> Answer:
     """Add an answer to the thread; tell the asker and the advocates asked."""
-    if not question.can_view(author) or question.hidden_at is not None:
+    if not question.can_answer(author):
         raise PermissionDenied("You may not answer this question.")
     answer = Answer(question=question, author=author, body=body.strip())
     answer.full_clean()

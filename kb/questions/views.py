@@ -126,6 +126,9 @@ def _render_detail(
 @require_POST
 def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
     question = _viewable(request, pk)
+    # Refused before the form is read, as the service would refuse it after.
+    if not question.can_answer(request.user):
+        raise PermissionDenied("You may not answer this question.")
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, question, form, status=400)

@@ -1,7 +1,8 @@
 """Who gets what from every URL pattern: the table the permission matrix checks.
 
 ``RULES`` maps each pattern's name ("namespace:name") to its addresses, each address to
-its methods, and each method to a row: what each role gets, in the order of ``ROLES``:
+its methods, and each method to a row: what each role gets, in the order of ``ROLES``
+(``None``: not asked, for a page that takes a POST as a GET, see ``page()``):
 
     anonymous, reader, owner (an advocate who owns the objects), other (another advocate),
     editor (staff, Editor role), superuser
@@ -78,7 +79,8 @@ def redirect_to(path: str) -> Redirect:
 
 TO_SIGN_IN = redirect_to("/accounts/login/")
 Expectation = int | Redirect
-Row = tuple[Expectation, Expectation, Expectation, Expectation, Expectation, Expectation]
+# What each role gets, in the order of ROLES; None where that role is not asked.
+Row = tuple[Expectation | None, ...]
 
 
 def matches(expected: Expectation, response: HttpResponse) -> bool:
@@ -136,7 +138,16 @@ def get_only(row: Row, **others: Row) -> dict[str, Row]:
 
 
 GET_ONLY = get_only(SIGNED_IN)
-ANY_METHOD = same(SIGNED_IN)  # a page that takes a POST as a GET
+
+
+def page(row: Row) -> dict[str, Row]:
+    """A page that takes a POST as a GET (no method check: the same code answers). Every
+    role asks with GET; a POST is asked as the anonymous visitor and the reader, whose GET
+    it repeats, since asking every role twice would render every page twice for nothing."""
+    return {"GET": row, "POST": (row[0], row[1], None, None, None, None)}
+
+
+PAGE = page(SIGNED_IN)
 
 
 def post_only(row: Row) -> dict[str, Row]:
@@ -148,12 +159,12 @@ def content_kind_rules(namespace: str, **extra: dict) -> dict[str, dict]:
     Someone else's draft and anything in the trash are missing (404) to whoever may not
     edit them; a published item's edit page is refused (403) to those who may see it."""
     return {
-        f"{namespace}:list": {"-": ANY_METHOD},
+        f"{namespace}:list": {"-": PAGE},
         f"{namespace}:create": {
             "-": same(advocates(OK)),
         },
         f"{namespace}:detail": {
-            "published": ANY_METHOD,
+            "published": PAGE,
             "draft": same(owner_and_editors(OK, NOT_FOUND)),
             "trash": same(signed_in(NOT_FOUND)),
         },
@@ -168,13 +179,13 @@ def content_kind_rules(namespace: str, **extra: dict) -> dict[str, dict]:
 
 RULES: dict[str, dict[str, dict[str, Row]]] = {
     # Pages of the whole KB ------------------------------------------------------------------
-    "home": {"-": ANY_METHOD},
-    "tag_list": {"-": ANY_METHOD},
-    "tag_detail": {"tag": ANY_METHOD},
+    "home": {"-": PAGE},
+    "tag_list": {"-": PAGE},
+    "tag_detail": {"tag": PAGE},
     "tag_suggest": {"-?q=ma": GET_ONLY},
     "evidence_levels": {"-": GET_ONLY},
     "related": {
-        "article-published": ANY_METHOD,
+        "article-published": PAGE,
         "article-draft": same(owner_and_editors(OK, NOT_FOUND)),
         "article-trash": same(signed_in(NOT_FOUND)),
     },
@@ -204,7 +215,7 @@ RULES: dict[str, dict[str, dict[str, Row]]] = {
     **content_kind_rules("casestudies"),
     **content_kind_rules(
         "research",
-        export={"citation": ANY_METHOD},
+        export={"citation": PAGE},
         cite={
             "published": same(SIGNED_IN),
             "draft": same(owner_and_editors(OK, NOT_FOUND)),
@@ -259,9 +270,9 @@ RULES: dict[str, dict[str, dict[str, Row]]] = {
         "article-draft": post_only(owner_and_editors(REDIRECT, NOT_FOUND)),
         "article-trash": post_only(signed_in(NOT_FOUND)),
     },
-    "workflow:my_work": {"-": ANY_METHOD},
-    "workflow:review_queue": {"-": same(editors(OK))},
-    "workflow:trash": {"-": ANY_METHOD},
+    "workflow:my_work": {"-": PAGE},
+    "workflow:review_queue": {"-": page(editors(OK))},
+    "workflow:trash": {"-": PAGE},
     "workflow:action": {
         "article-published": {
             "GET": owner_and_editors(OK, NOT_FOUND),
@@ -304,19 +315,19 @@ RULES: dict[str, dict[str, dict[str, Row]]] = {
     "comments:hide": {"comment": post_only(editors(OK))},
     "comments:unhide": {"hidden-comment": post_only(editors(REDIRECT))},
     # People, departments, platforms, sources --------------------------------------------------
-    "advocates:list": {"-": ANY_METHOD},
-    "advocates:detail": {"advocate": ANY_METHOD},
+    "advocates:list": {"-": PAGE},
+    "advocates:detail": {"advocate": PAGE},
     # Readers keep no profile; advocates edit their own, editors may start one.
     "advocates:edit_own": {"-": same((LOGIN, FORBIDDEN, OK, OK, OK, OK))},
-    "departments:list": {"-": ANY_METHOD},
-    "departments:detail": {"department": ANY_METHOD},
-    "departments:dashboard": {"-": same(editors(OK))},
-    "departments:dashboard_csv": {"department": same(editors(OK))},
+    "departments:list": {"-": PAGE},
+    "departments:detail": {"department": PAGE},
+    "departments:dashboard": {"-": page(editors(OK))},
+    "departments:dashboard_csv": {"department": page(editors(OK))},
     "departments:record_stage": {"department": post_only(editors(BAD_REQUEST))},
-    "platforms:list": {"-": ANY_METHOD},
-    "platforms:detail": {"platform": ANY_METHOD},
-    "sources:list": {"-": ANY_METHOD},
-    "sources:detail": {"source": ANY_METHOD},
+    "platforms:list": {"-": PAGE},
+    "platforms:detail": {"platform": PAGE},
+    "sources:list": {"-": PAGE},
+    "sources:detail": {"source": PAGE},
     # Following and digests ----------------------------------------------------------------
     "follows:following": {"-": get_only(SIGNED_IN, HEAD=SIGNED_IN)},
     "follows:digest": {"-": post_only(signed_in(BAD_REQUEST))},
@@ -329,11 +340,11 @@ RULES: dict[str, dict[str, dict[str, Row]]] = {
         "unsubscribe-tampered": same(everyone(BAD_REQUEST)),
     },
     # Ask an advocate ------------------------------------------------------------------------
-    "questions:list": {"-": ANY_METHOD},
+    "questions:list": {"-": PAGE},
     "questions:ask": {"-": {"GET": SIGNED_IN, "POST": signed_in(BAD_REQUEST)}},
     # A private question is the asker's (the owner's) and the advocates asked (the other).
     "questions:detail": {
-        "question": ANY_METHOD,
+        "question": PAGE,
         "private-question": same((LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, NOT_FOUND)),
     },
     "questions:route": {
@@ -348,6 +359,8 @@ RULES: dict[str, dict[str, dict[str, Row]]] = {
     },
     "questions:answer": {
         "question": post_only(signed_in(BAD_REQUEST)),
+        # Nobody answers a question an editor hid.
+        "hidden-question": post_only(signed_in(FORBIDDEN)),
         "private-question": post_only(
             (LOGIN, NOT_FOUND, BAD_REQUEST, BAD_REQUEST, NOT_FOUND, NOT_FOUND)
         ),
@@ -384,7 +397,7 @@ RULES: dict[str, dict[str, dict[str, Row]]] = {
     # Search, notifications, uploads ----------------------------------------------------------
     "search:results": {"-?q=matrix": get_only(SIGNED_IN, HEAD=signed_in(NOT_ALLOWED))},
     "search:suggest": {"-?q=mat": GET_ONLY},
-    "notifications:list": {"-": ANY_METHOD},
+    "notifications:list": {"-": PAGE},
     # Someone else's notification is missing, not forbidden.
     "notifications:open": {"notification": same(owner_only(REDIRECT, NOT_FOUND))},
     "notifications:mark_all_read": {"-": post_only(signed_in(REDIRECT))},
@@ -404,6 +417,14 @@ RULES: dict[str, dict[str, dict[str, Row]]] = {
     "password_change": {"-": same(SIGNED_IN)},
     "password_change_done": {"-": GET_ONLY},
 }
+
+# HEAD, PUT and DELETE on a sample: the edit page answers them as a GET (only a POST
+# saves), after the same checks; HEAD is a GET without its body.
+RULES["articles:edit"]["published"] |= {
+    "PUT": owner_and_editors(OK, FORBIDDEN),
+    "DELETE": owner_and_editors(OK, FORBIDDEN),
+}
+RULES["articles:detail"]["draft"] |= {"HEAD": owner_and_editors(OK, NOT_FOUND)}
 
 # The admin ------------------------------------------------------------------------------
 

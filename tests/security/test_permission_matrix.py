@@ -12,6 +12,7 @@ that is rolled back, so a POST that succeeds changes nothing for the next one, a
 test reports every mismatch at once as a table.
 """
 
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import astuple, dataclass, field
@@ -44,6 +45,7 @@ from kb.freshness.services import content_verify
 from kb.home.feeds import feed_token
 from kb.home.models import FeedKey
 from kb.questions.models import Routing
+from kb.questions.services import moderate
 from kb.revisions.services import revision_record
 from kb.search.models import Synonym
 from kb.uploads.models import Image, ImageFormat
@@ -263,6 +265,9 @@ def world(reader, advocate, other_advocate, editor, admin_user, media_root) -> W
     answer = AnswerFactory(question=public, author=other)
     private = QuestionFactory(asker=owner, title="A private matter", private=True)
     Routing.objects.create(question=private, advocate=other)
+    hidden_question = QuestionFactory(asker=owner, title="Hidden by an editor")
+    moderate(item=hidden_question, editor=editor, reason="Off topic.")
+    world.add("hidden-question", pk=hidden_question.pk)
     world.add("question", pk=public.pk)
     world.add("private-question", pk=private.pk)
     world.add("answer", pk=answer.pk)
@@ -365,6 +370,8 @@ def _check(
     world: World, mismatches: list, pattern: str, label: str, method: str, row, path: str
 ) -> None:
     for role, expected in zip(ROLES, row, strict=True):
+        if expected is None:
+            continue
         response = _ask(world, role, method, path)
         if not matches(expected, response):
             mismatches.append(
@@ -407,6 +414,13 @@ def test_every_url_pattern_has_an_access_rule() -> None:
     ]
     problems = missing + stale + incomplete
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(autouse=True)
+def _quiet_refusals(caplog) -> None:
+    """Thousands of 403s, 404s and 405s are what the matrix asks for: not worth a warning
+    each (a 500 is still logged, as an error)."""
+    caplog.set_level(logging.ERROR, logger="django.request")
 
 
 def test_every_role_gets_what_the_access_rules_say(world: World) -> None:
