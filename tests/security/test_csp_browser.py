@@ -19,6 +19,7 @@ from django.urls import reverse
 from kb.casestudies.models import CaseStudy
 from tests.departments.test_accessibility import adoption  # noqa: F401
 from tests.factories import ArticleFactory, CaseStudyFactory, MetricFactory, PlatformFactory
+from tests.test_layout import _problems
 from tests.uploads.images import image_bytes
 
 if TYPE_CHECKING:
@@ -186,6 +187,8 @@ def test_the_admin_changelist_and_a_change_form_with_inlines_work(tab_for, admin
     expect(page.locator(".action-counter")).to_contain_text("1 of 1 selected")
 
     page.goto(reverse("admin:casestudies_casestudy_change", args=[study.pk]))
+    # axe-core as the layout test runs it on admin pages (forms.css has an @import).
+    assert _problems(page) == []
     # The saved metric and one blank row; "Add another" adds a second blank one.
     metrics = page.locator("#metrics-group tbody tr.form-row:not(.empty-form)")
     before = metrics.count()
