@@ -199,7 +199,10 @@ async def _mix(plan: SitePlan) -> SiteResult:
                 continue
             kind = rnd.choices(kinds, weights=kind_weights)[0]
             if kind == "facet" and facets:
-                await _timed(person.session, result, kind, plan.base + facets.pop())
+                link = facets.pop()
+                if link.startswith("?"):  # {% querystring %}: relative to the results page
+                    link = plan.search_path + link
+                await _timed(person.session, result, kind, plan.base + link)
             elif kind in ("search", "facet"):
                 params = rnd.choice(plan.searches)
                 url = f"{plan.base}{plan.search_path}?{urlencode(params)}"
