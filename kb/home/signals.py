@@ -4,7 +4,10 @@ that can alter them, and on no other: an edit of a published item's text keeps t
 - an item of a registered kind is created published, deleted, or saved with another
   status, publication time, trash state or evidence level;
 - a published item's tags are added, removed or cleared;
-- a tag is renamed or deleted (a merge deletes the merged tags).
+- a tag is renamed or deleted (a merge deletes the merged tags);
+- any save of an item whose headline is a measured change (case studies, experiments),
+  or of what such headlines read (a case study's metrics): the ranking of the strongest
+  results may move.
 """
 
 from django.db.models import Model, signals
@@ -42,8 +45,8 @@ def _public(instance: Model) -> bool:
 def _before_save(sender, instance: Model, raw: bool = False, update_fields=None, **kwargs):
     """Note what the counts read of the stored row (one query; none for a new row, or a
     save that names only other fields)."""
-    if raw or instance._state.adding or instance.pk is None:
-        return
+    if raw or instance._state.adding or instance.pk is None or _ranked(sender):
+        return  # nothing to compare: new, or any save of it counts (_after_save)
     fields = _counted_fields(sender)
     if update_fields is not None and not set(fields) & set(update_fields):
         return
@@ -51,8 +54,16 @@ def _before_save(sender, instance: Model, raw: bool = False, update_fields=None,
     setattr(instance, _BEFORE, stored)
 
 
+def _ranked(model: type[Model]) -> bool:
+    """Whether the home page ranks this kind's items by their headline's gain."""
+    return model.headline_gain() is not None
+
+
 def _after_save(sender, instance: Model, created: bool, raw: bool = False, **kwargs):
     if raw:
+        return
+    if _ranked(sender):
+        cache.invalidate()
         return
     if created:
         if _public(instance):
@@ -67,6 +78,11 @@ def _after_save(sender, instance: Model, created: bool, raw: bool = False, **kwa
 
 def _after_delete(sender, instance: Model, **kwargs):
     cache.invalidate()
+
+
+def _any_change(sender, instance: Model, raw: bool = False, **kwargs):
+    if not raw:
+        cache.invalidate()
 
 
 def _tags_changed(sender, instance: Model, action: str, pk_set=None, **kwargs):
@@ -89,6 +105,11 @@ def connect() -> None:
         signals.pre_save.connect(_before_save, sender=model, dispatch_uid=f"home_pre_{label}")
         signals.post_save.connect(_after_save, sender=model, dispatch_uid=f"home_post_{label}")
         signals.post_delete.connect(_after_delete, sender=model, dispatch_uid=f"home_del_{label}")
+        for name in model.HEADLINE_PREFETCH:
+            read = model._meta.get_field(name).related_model
+            uid = f"home_headline_{read._meta.label}"
+            signals.post_save.connect(_any_change, sender=read, dispatch_uid=f"{uid}_saved")
+            signals.post_delete.connect(_any_change, sender=read, dispatch_uid=f"{uid}_deleted")
     signals.m2m_changed.connect(_tags_changed, sender=TaggedItem, dispatch_uid="home_tags")
     signals.post_save.connect(_tag_saved, sender=Tag, dispatch_uid="home_tag_saved")
     signals.post_delete.connect(_after_delete, sender=Tag, dispatch_uid="home_tag_deleted")

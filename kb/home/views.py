@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -106,29 +106,48 @@ def strongest_results(kinds: list[tuple[type, ContentKind]], limit: int = RESULT
     """The strongest published results of the kinds whose headline is a measured change:
     stronger evidence first, then the bigger improvement (how many times better, a fall
     counting when lower is better), newest on ties. Only improvements: a result that got
-    worse is evidence too, but not a headline. Each kind ranks its own in SQL (one query,
-    and what its headline reads), so the cost does not grow with the number of items."""
-    candidates = []
+    worse is evidence too, but not a headline.
+
+    Ranking reads every published item's headline (a second at 100,000 items), so which
+    items win is cached (kb.home.cache: a new ranking after any change to an item of these
+    kinds or to what their headlines read); the winners themselves are read afresh, one
+    query per kind however many there are, so an edited title shows at once."""
+    ranked = cache.cached(f"strongest:{limit}", lambda: _strongest(kinds, limit))
+    found = {}
     for model, kind in kinds:
+        pks = [pk for label, pk in ranked if label == model._meta.label]
+        gain = model.headline_gain()
+        if gain is None or not graded_models([model]):
+            continue
+        # pk=None matches nothing but still asks: the same queries however many win.
+        wanted = Q(pk__in=pks) if pks else Q(pk=None)
+        items = model.objects.published().for_headlines().annotate(gain=gain).filter(wanted)
+        found.update({(model._meta.label, item.pk): (item, kind) for item in items})
+    return [
+        Result(item, kind, item.headline())
+        for item, kind in (found[key] for key in ranked if key in found)
+    ]
+
+
+def _strongest(kinds: list[tuple[type, ContentKind]], limit: int) -> list[tuple[str, int]]:
+    """(model label, pk) of the strongest results, best first. Each kind ranks its own in
+    SQL (one query, and what its headline reads), so the cost does not grow with the
+    number of items shown."""
+    candidates = []
+    for model, _ in kinds:
         gain = model.headline_gain()
         if gain is None or not graded_models([model]):
             continue
         ranked = (
             model.objects.published()
-            .for_headlines()
             .annotate(gain=gain)
             .filter(gain__isnull=False)
             .order_by(f"-{EVIDENCE_FIELD}", "-gain", "-published_at", "-pk")
+            .values_list(EVIDENCE_FIELD, "gain", "published_at", "pk")
         )
-        candidates += [(item, kind) for item in ranked[:limit]]
-    candidates.sort(
-        key=lambda pair: (
-            -pair[0].evidence_level,
-            -pair[0].gain,
-            -pair[0].published_at.timestamp(),
-        )
-    )
-    return [Result(item, kind, item.headline()) for item, kind in candidates[:limit]]
+        candidates += [(model._meta.label, row) for row in ranked[:limit]]
+    candidates.sort(key=lambda pair: (-pair[1][0], -pair[1][1], -pair[1][2].timestamp()))
+    return [(label, row[3]) for label, row in candidates[:limit]]
 
 
 def featured_items(kinds: list[tuple[type, ContentKind]]) -> list[tuple[ContentKind, object]]:
@@ -214,29 +233,64 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Everything published with one tag, a section per kind, each linking to its full list."""
+    """Everything published with one tag, a section per kind, each linking to its full list.
+
+    Which items a popular tag's sections and evidence show, and how many, reads every item
+    carrying it (a second for the commonest tags at 100,000 items), so that is cached like
+    the home page's counts (kb.home.cache); the items themselves are read afresh."""
     tag = get_object_or_404(Tag, slug=slug)
-    sections = []
     on_topic_pages = kinds_where("on_topic_pages")
+    chosen = cache.cached(f"topic:{tag.pk}", lambda: _topic_choice(tag, on_topic_pages))
+    sections = []
     for model, kind in on_topic_pages:
-        tagged = model.objects.published().filter(tags=tag)
-        sections.append(
-            Section(
-                kind=kind,
-                model_name=model._meta.model_name,
-                items=list(for_cards(tagged)[:TAG_PAGE_SECTION]),
-                count=tagged.count(),
+        count, pks = chosen["sections"][model._meta.label]
+        if count:
+            sections.append(
+                Section(
+                    kind=kind,
+                    model_name=model._meta.model_name,
+                    items=_by_pk(for_cards(model.objects.published()), pks),
+                    count=count,
+                )
             )
-        )
+    strongest = []
+    for model in graded_models([model for model, _ in on_topic_pages]):
+        pks = [pk for label, pk in chosen["strongest"] if label == model._meta.label]
+        strongest += _by_pk(model.objects.published(), pks)
+    strongest.sort(key=lambda item: (-item.evidence_level, -item.published_at.timestamp()))
     advocates = AdvocateProfile.objects.listed().filter(expertise=tag)
     context = {
         "tag": tag,
-        "evidence": evidence_summary(tag, [model for model, _ in on_topic_pages]),
-        "sections": [section for section in sections if section.count],
+        "evidence": EvidenceSummary(levels=chosen["levels"], strongest=strongest),
+        "sections": sections,
         "advocates": advocates.for_cards()[:TAG_PAGE_SECTION],
         "advocate_count": advocates.count(),
     }
     return render(request, "home/tag_detail.html", context)
+
+
+def _topic_choice(tag: Tag, on_topic_pages: list[tuple[type, ContentKind]]) -> dict:
+    """What a topic page shows of each kind: how many carry the tag and the first few
+    (model label → (count, pks)), and its evidence: counts per level and the strongest."""
+    sections = {}
+    for model, _ in on_topic_pages:
+        tagged = model.objects.published().filter(tags=tag)
+        pks = list(tagged.values_list("pk", flat=True)[:TAG_PAGE_SECTION])
+        sections[model._meta.label] = (tagged.count() if pks else 0, pks)
+    summary = evidence_summary(tag, [model for model, _ in on_topic_pages])
+    return {
+        "sections": sections,
+        "levels": summary.levels,
+        "strongest": [(type(item)._meta.label, item.pk) for item in summary.strongest],
+    }
+
+
+def _by_pk(queryset: QuerySet, pks: list[int]) -> list:
+    """The items with these pks, in their order (one query even for none: the same
+    queries however many items a tag has)."""
+    wanted = Q(pk__in=pks) if pks else Q(pk=None)
+    found = {item.pk: item for item in queryset.filter(wanted)}
+    return [found[pk] for pk in pks if pk in found]
 
 
 def related_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:

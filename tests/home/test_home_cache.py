@@ -3,6 +3,7 @@ from the cache until something they count changes, and every such change shows a
 
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -11,13 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
+from kb.articles.models import Article
+from kb.casestudies.models import CaseStudy
 from kb.core.evidence import EvidenceLevel
 from kb.core.models import Status, TaggedItem
 from kb.home import cache
 from kb.home.tagging import tag_merge
 from kb.home.views import popular_tags
 from kb.search.benchmark.load import edit_form
-from tests.factories import ArticleFactory, CaseStudyFactory
+from tests.factories import ArticleFactory, CaseStudyFactory, MetricFactory
 
 DRAFT = {"status": Status.DRAFT, "published_at": None}
 
@@ -149,3 +152,41 @@ def test_nothing_is_kept_past_the_next_scheduled_publication(db, settings) -> No
     assert cache.timeout() == 300
     ArticleFactory(published_at=timezone.now() + timedelta(seconds=60))
     assert 55 <= cache.timeout() <= 61
+
+
+def test_the_strongest_results_follow_a_changed_metric_and_show_a_new_title_at_once(
+    reader_client,
+) -> None:
+    small = CaseStudyFactory(title="Small gain", evidence_level=EvidenceLevel.MEASURED)
+    big = CaseStudyFactory(title="Big gain", evidence_level=EvidenceLevel.MEASURED)
+    metric = MetricFactory(case_study=small, value_before=Decimal(10), value_after=Decimal(11))
+    MetricFactory(case_study=big, value_before=Decimal(10), value_after=Decimal(40))
+
+    def results() -> list[str]:
+        return [r.item.title for r in reader_client.get(reverse("home")).context["results"]]
+
+    assert results() == ["Big gain", "Small gain"]
+    metric.value_after = Decimal(90)
+    metric.save()
+    assert results() == ["Small gain", "Big gain"]
+    CaseStudy.objects.filter(pk=big.pk).update(title="Renamed behind the cache's back")
+    assert results() == ["Small gain", "Renamed behind the cache's back"], "read afresh"
+
+
+def test_a_topic_page_serves_its_choice_from_the_cache_and_reads_the_items_afresh(
+    reader_client,
+) -> None:
+    item = ArticleFactory(title="First title", tags=["topic"])
+    hidden = ArticleFactory(title="Hidden", tags=["elsewhere"])
+    url = reverse("tag_detail", args=["topic"])
+
+    def shown() -> list[str]:
+        sections = reader_client.get(url).context["sections"]
+        return [i.title for section in sections for i in section.items]
+
+    assert shown() == ["First title"]
+    tag_behind_the_signals_back(hidden, "topic")
+    Article.objects.filter(pk=item.pk).update(title="New title")
+    assert shown() == ["New title"], "the cached choice, its items read afresh"
+    ArticleFactory(title="Published now", tags=["topic"], published_at=timezone.now())
+    assert set(shown()) == {"New title", "Published now", "Hidden"}

@@ -113,3 +113,16 @@ def test_the_command_refuses_a_database_not_named_for_load_tests(db, monkeypatch
     with pytest.raises(CommandError, match="Refusing"):
         call_command("load_test", docs=10, stdout=io.StringIO())
     assert not get_user_model().objects.filter(username__startswith="load-").exists()
+
+
+def test_the_command_times_single_pages_in_process(db, monkeypatch, settings):
+    monkeypatch.setattr(load_test, "is_load_database", lambda name: True)
+    settings.DEBUG = False
+    generated()
+    out = io.StringIO()
+    call_command("load_test", pages=True, stdout=out, stderr=io.StringIO())
+    text = out.getvalue()
+    assert "corpus: kept" in text
+    for page in ("home", "topic, popular", "search + tag", "dashboard"):
+        line = next(line for line in text.splitlines() if line.startswith(page))
+        assert "(" not in line, f"{page} did not answer 200: {line}"

@@ -15,23 +15,26 @@ from django.db import migrations, models
 ROLE_PERMS = {"Editor": [f"{action}_taggeditem" for action in ("add", "change", "delete", "view")]}
 
 
-def _move(schema_editor, source, target) -> None:
-    quote = schema_editor.quote_name
+def _move(connection, source, target) -> None:
+    quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in ("tag_id", "content_type_id", "object_id"))
-    schema_editor.execute(
-        f"INSERT INTO {quote(target._meta.db_table)} ({columns})"
-        f" SELECT {columns} FROM {quote(source._meta.db_table)}"
-    )
-    schema_editor.execute(f"DELETE FROM {quote(source._meta.db_table)}")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(target._meta.db_table)} ({columns})"
+            f" SELECT {columns} FROM {quote(source._meta.db_table)}"
+        )
+        cursor.execute(f"DELETE FROM {quote(source._meta.db_table)}")
 
 
 def forwards(apps, schema_editor):
-    _move(schema_editor, apps.get_model("taggit", "TaggedItem"), apps.get_model("core", "TaggedItem"))
+    taggit, ours = apps.get_model("taggit", "TaggedItem"), apps.get_model("core", "TaggedItem")
+    _move(schema_editor.connection, taggit, ours)
     _grant(apps)
 
 
 def backwards(apps, schema_editor):
-    _move(schema_editor, apps.get_model("core", "TaggedItem"), apps.get_model("taggit", "TaggedItem"))
+    taggit, ours = apps.get_model("taggit", "TaggedItem"), apps.get_model("core", "TaggedItem")
+    _move(schema_editor.connection, ours, taggit)
 
 
 def _grant(apps) -> None:

@@ -129,7 +129,8 @@ async def _timed(
         return None
     elapsed = time.perf_counter() - began
     if answer.status != expect:
-        result.errors[(kind, f"answered {answer.status}")] += 1
+        where = url.split("/", 3)[-1][:100]  # the path, so a failing page can be found
+        result.errors[(kind, f"answered {answer.status} at /{where}")] += 1
         return None
     result.timing(kind).samples.append(elapsed)
     return answer
@@ -188,8 +189,9 @@ async def _mix(plan: SitePlan) -> SiteResult:
             if time.perf_counter() >= deadline or (plan.requests and n >= plan.requests):
                 return
             # Each client writes once per write_every of its own requests, so every role
-            # writes its way: advocates edit, the others comment.
-            if plan.write_every and turn % plan.write_every == 0:
+            # writes its way (advocates edit, the others comment); the clients' turns are
+            # staggered, so the writes are spread over the run from its start.
+            if plan.write_every and (turn + number) % plan.write_every == 0:
                 if targets is not None:
                     await _edit(person.session, plan, result, next(targets), n)
                 else:
@@ -197,7 +199,10 @@ async def _mix(plan: SitePlan) -> SiteResult:
                 continue
             kind = rnd.choices(kinds, weights=kind_weights)[0]
             if kind == "facet" and facets:
-                await _timed(person.session, result, kind, plan.base + facets.pop())
+                link = facets.pop()
+                if link.startswith("?"):  # {% querystring %}: relative to the results page
+                    link = plan.search_path + link
+                await _timed(person.session, result, kind, plan.base + link)
             elif kind in ("search", "facet"):
                 params = rnd.choice(plan.searches)
                 url = f"{plan.base}{plan.search_path}?{urlencode(params)}"

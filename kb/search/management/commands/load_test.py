@@ -12,6 +12,8 @@ whose name says it is for benchmarks or load tests ("bench" or "load").
 import asyncio
 import os
 import random
+import statistics
+import time
 from pathlib import Path
 
 from django.apps import apps
@@ -67,18 +69,21 @@ def prepare_people(roles: list[str], password: str) -> list[tuple[str, str, list
     popular = list(Tag.objects.filter(slug__startswith="bench-").order_by("pk")[:40])
     tag_type = ContentType.objects.get_for_model(Tag)
     rnd = random.Random(3)
-    people, counters = [], dict.fromkeys(ROLES, 0)
+    people, counters, made = [], dict.fromkeys(ROLES, 0), {}
     for role in roles:
         number = counters[role]
         counters[role] += 1
         shared = role != site.ADVOCATE
         username = f"{PREFIX}{role}-{number // 10 if shared else number}"
-        user, _ = User.objects.get_or_create(username=username)
-        user.set_password(password)
-        user.save()
-        user.groups.add(Group.objects.get_or_create(name=ROLES[role])[0])
-        for tag in rnd.sample(popular, min(FOLLOWS_EACH, len(popular))):
-            Follow.objects.get_or_create(user=user, content_type=tag_type, object_id=tag.pk)
+        if username not in made:  # a password hash costs a quarter of a second
+            user, _ = User.objects.get_or_create(username=username)
+            user.set_password(password)
+            user.save()
+            user.groups.add(Group.objects.get_or_create(name=ROLES[role])[0])
+            for tag in rnd.sample(popular, min(FOLLOWS_EACH, len(popular))):
+                Follow.objects.get_or_create(user=user, content_type=tag_type, object_id=tag.pk)
+            made[username] = user
+        user = made[username]
         targets = []
         if role == site.ADVOCATE:
             mine = article_ids[number * ARTICLES_EACH : (number + 1) * ARTICLES_EACH]
@@ -131,6 +136,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--write-every", type=int, default=20, help="One write per this many requests."
         )
+        parser.add_argument(
+            "--pages",
+            action="store_true",
+            help="Instead: time single pages in process (test client), cold and cached.",
+        )
 
     def handle(self, *args, **options) -> None:
         name = str(settings.DATABASES["default"]["NAME"])
@@ -149,6 +159,9 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")  # as autovacuum would have by now
         documents = sum(model.all_objects.count() for model, _ in kinds())
         self.stdout.write(f"content items: {documents}")
+        if options["pages"]:
+            self._pages()
+            return
         password = f"Load-{random.SystemRandom().getrandbits(64):x}"
         roles = roles_for(options["clients"])
         people = prepare_people(roles, password)
@@ -255,6 +268,51 @@ class Command(BaseCommand):
             f"gunicorn: {restarts['restarts']} worker restarts,"
             f" {restarts['timeouts']} killed by its timeout"
         )
+
+    def _pages(self, rounds: int = 5) -> None:
+        """Each page's p50 and best of ``rounds`` after a first, cold request (the cache
+        emptied before it), and its statements: for before/after comparisons of a fix."""
+        from django.core.cache import cache
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        people = prepare_people([site.READER, site.EDITOR], "unused-Load-1")
+        User = get_user_model()
+        reader, editor = Client(), Client()
+        reader.force_login(User.objects.get(username=people[0][0]))
+        editor.force_login(User.objects.get(username=people[1][0]))
+        tags = Tag.objects.filter(slug__startswith="bench-").order_by("pk")
+        popular, rare = tags.first(), tags.last()
+        articles = apps.get_model("articles", "Article").objects.published().order_by("pk")
+        item = list(articles[:101])[-1]  # the 101st, or the last of a small corpus
+        pages = [
+            ("home", reader, reverse("home")),
+            ("tag list", reader, reverse("tag_list")),
+            ("topic, popular", reader, reverse("tag_detail", args=[popular.slug])),
+            ("topic, rare", reader, reverse("tag_detail", args=[rare.slug])),
+            ("articles", reader, reverse("articles:list")),
+            ("articles ?tag=", reader, f"{reverse('articles:list')}?tag={popular.slug}"),
+            ("an article", reader, item.get_absolute_url()),
+            ("search + tag", reader, f"{reverse('search:results')}?q=video&tag={popular.slug}"),
+            ("dashboard", editor, reverse("departments:dashboard")),
+        ]
+        self.stdout.write(f"{'page':<16}{'p50 ms':>8}{'min ms':>8}{'cold ms':>9}{'queries':>9}")
+        for name, client, url in pages:
+            cache.clear()
+            began = time.perf_counter()
+            status = client.get(url).status_code
+            cold = time.perf_counter() - began
+            samples = []
+            for _ in range(rounds):
+                began = time.perf_counter()
+                with CaptureQueriesContext(connection) as queries:
+                    client.get(url)
+                samples.append(time.perf_counter() - began)
+            self.stdout.write(
+                f"{name:<16}{statistics.median(samples) * 1000:>8.0f}{min(samples) * 1000:>8.0f}"
+                f"{cold * 1000:>9.0f}{len(queries):>9}" + ("" if status == 200 else f" ({status})")
+            )
 
     def _line(self, name: str, timing: Timing, rate: float, errors: int) -> str:
         return (
