@@ -22,12 +22,11 @@ from django.contrib.auth.models import AbstractUser
 from django.db.models import Model, signals
 from django.test import Client
 from django.urls import reverse
-from taggit.models import TaggedItem
 
 from kb.articles.models import Article
 from kb.collections.models import Collection, CollectionItem
 from kb.comments.models import Comment
-from kb.core.models import Status
+from kb.core.models import Status, TaggedItem
 from kb.notifications.models import Notification
 from kb.questions.models import Question, Routing
 from kb.revisions.models import Revision
