@@ -58,6 +58,9 @@ DERIVED = {
     "search.indexqueue",
     "search.indexstate",
     "search.indexchange",
+    # A sign-in lock-out in progress (django-axes) lasts minutes; its audit logs are kept.
+    "axes.accessattempt",
+    "axes.accessattemptexpiration",
 }
 
 # Matched by natural key: every migrated database has its own rows with its own ids.

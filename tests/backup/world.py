@@ -8,6 +8,7 @@ import datetime
 import io
 from dataclasses import dataclass
 
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -79,6 +80,10 @@ def build_world(*, editor, advocate, reader) -> World:
     Group.objects.create(name="Comms team").permissions.add(
         Permission.objects.get(codename="add_article")
     )
+    # django-axes's audit trail of sign-ins (its lock-outs in progress are not kept).
+    sign_in = {"user_agent": "Firefox", "http_accept": "text/html", "path_info": "/accounts/login/"}
+    AccessLog.objects.create(username="rita", ip_address="10.1.1.1", **sign_in)
+    AccessFailureLog.objects.create(username="rita", ip_address="10.1.1.1", **sign_in)
 
     source = SourceFactory(name="Example Institute", domain="research.example.org")
     research = ResearchLinkFactory(added_by=advocate, tags=["trust"], source=source)

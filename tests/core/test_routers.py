@@ -13,7 +13,11 @@ from kb.articles.models import Article
 from kb.core.routers import PIN_COOKIE
 from tests.factories import ArticleFactory, PlatformFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+# serialized_rollback: the flush after each test then restores the role groups, rather than
+# re-running post_migrate, whose groups the next serialized test would insert a second time.
+pytestmark = pytest.mark.django_db(
+    transaction=True, serialized_rollback=True, databases=["default", "replica"]
+)
 
 
 @pytest.fixture
