@@ -46,8 +46,12 @@ class Journey:
         to on the first page, through the form, and landing back on the home page."""
         from playwright.sync_api import expect
 
+        # Reduced motion: the site scrolls smoothly to an #anchor otherwise, and a box
+        # measured mid-scroll is in the wrong place.
         context = self.browser.new_context(
-            base_url=self.base_url, viewport={"width": self.width, "height": HEIGHTS[self.width]}
+            base_url=self.base_url,
+            viewport={"width": self.width, "height": HEIGHTS[self.width]},
+            reduced_motion="reduce",
         )
         # A step that cannot happen fails in seconds, not Playwright's default 30.
         context.set_default_timeout(ACTION_TIMEOUT_MS)
