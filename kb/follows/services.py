@@ -13,10 +13,9 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, models
-from django.db.models import BooleanField, ExpressionWrapper, Q, Value
-from django.db.models.functions import Greatest
+from django.db.models import Q
 
-from kb.core.models import Content
+from kb.core.models import CHANGED_AT, Content
 from kb.core.permissions import AnyUser
 from kb.core.registry import ContentKind, kinds
 from kb.follows.models import Follow, ItemRead
@@ -159,36 +158,52 @@ class ForYou:
 
 def for_you(user: AnyUser, limit: int) -> ForYou:
     """Published items new or updated, from what ``user`` follows first, newest first, then
-    the rest: one query for the follows and one per kind, whatever they follow."""
+    the rest: one query for the follows, one per kind for what is followed and, only when
+    that finds fewer than ``limit``, one per kind for the rest.
+
+    Each query walks the kind's index on the changed date (Content's "_changed" index) and
+    stops after ``limit`` rows; one query ordering every published item by "followed, then
+    newest" has to sort them all (40 ms a kind at 100,000 documents)."""
     following = following_of(user)
     if not following.anything:
         return ForYou(follows_anything=False, items=[])
-    entries = []
-    for model, kind in kinds():
-        if not kind.on_home:
-            continue
+    on_home = [(model, kind) for model, kind in kinds() if kind.on_home]
+    followed: list[ForYouItem] = []
+    for model, kind in on_home:
         condition = following.condition(model)
-        followed = (
-            ExpressionWrapper(condition, BooleanField())
-            if condition is not None
-            else Value(False, BooleanField())
+        if condition is not None:
+            followed += _newest(model.objects.published().filter(condition), kind, limit, True)
+    rest: list[ForYouItem] = []
+    if len(followed) < limit:
+        # Every kind's followed items were all found (each gave fewer than limit), so
+        # whatever of the newest is not among them is not followed.
+        seen = {(type(entry.item), entry.item.pk) for entry in followed}
+        for model, kind in on_home:
+            rest += [
+                entry
+                for entry in _newest(model.objects.published(), kind, limit, False)
+                if (model, entry.item.pk) not in seen
+            ]
+    followed.sort(key=_newest_first)
+    rest.sort(key=_newest_first)
+    return ForYou(follows_anything=True, items=(followed + rest)[:limit])
+
+
+def _newest(queryset: models.QuerySet, kind: ContentKind, limit: int, followed: bool):
+    queryset = queryset.annotate(changed_at=CHANGED_AT).order_by("-changed_at", "-pk")[:limit]
+    return [
+        ForYouItem(
+            item=item,
+            kind=kind,
+            followed=followed,
+            updated=item.updated_at - item.published_at > UPDATED_AFTER,
         )
-        queryset = (
-            model.objects.published()
-            .annotate(changed_at=Greatest("published_at", "updated_at"), followed=followed)
-            .order_by("-followed", "-changed_at", "-pk")[:limit]
-        )
-        entries += [
-            ForYouItem(
-                item=item,
-                kind=kind,
-                followed=bool(item.followed),
-                updated=item.updated_at - item.published_at > UPDATED_AFTER,
-            )
-            for item in queryset
-        ]
-    entries.sort(key=lambda entry: (not entry.followed, -entry.changed_at.timestamp()))
-    return ForYou(follows_anything=True, items=entries[:limit])
+        for item in queryset
+    ]
+
+
+def _newest_first(entry: ForYouItem) -> float:
+    return -entry.changed_at.timestamp()
 
 
 def read_record_on_signal(sender, item: Content, user: AnyUser, **kwargs) -> None:
