@@ -139,6 +139,8 @@ MIDDLEWARE = [
     "kb.core.middleware.refuse_oversized_bodies",
     # With read replicas: reads from a replica unless this browser has just written.
     "kb.core.routers.read_your_writes",
+    # Before WhiteNoise, which answers static files itself: they cannot be framed either.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy on every response past the static files (see below).
     "csp.middleware.CSPMiddleware",
@@ -151,7 +153,6 @@ MIDDLEWARE = [
     # An intranet: every view needs a signed-in user unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns RateLimitExceeded from a view into the 429 page.
     "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page.

@@ -34,9 +34,20 @@ def article(advocate):
     return ArticleFactory(author=advocate)
 
 
+@pytest.fixture
+def collected_static(settings, tmp_path):
+    """A collected static folder, as in production, where WhiteNoise answers the file
+    before the rest of the middleware runs."""
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "favicon.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    return settings.STATIC_URL + "favicon.svg"
+
+
 def test_every_kind_of_response_carries_the_security_headers(
-    client: Client, reader_client: Client, admin_client: Client, article
+    client: Client, reader_client: Client, admin_client: Client, article, collected_static
 ) -> None:
+    static_file = reader_client.get(collected_static)
+    assert static_file.status_code == 200
     signed_in = [
         ("home", reader_client.get(reverse("home"))),
         ("article", reader_client.get(article.get_absolute_url())),
@@ -46,7 +57,7 @@ def test_every_kind_of_response_carries_the_security_headers(
         ("404", reader_client.get("/no-such-page/")),
         ("admin refusing a reader", reader_client.get(reverse("admin:index"))),
         ("admin", admin_client.get(reverse("admin:auth_user_changelist"))),
-        ("static file", reader_client.get(settings.STATIC_URL + "favicon.svg")),
+        ("static file", static_file),
     ]
     anonymous = [
         ("sign-in page", client.get(reverse("login"))),
