@@ -3,13 +3,16 @@ the document is never wider than the screen and axe-core finds no serious or cri
 violation.
 
 The pages are not listed by hand: each role's browser follows the links it is shown,
-from the home page, its work and the admin, and checks one page per URL pattern; the
-test then asserts that every page in the URLconf was reached by some role (apart from
-the endpoints named in NOT_PAGES), so a new page is covered, or the test says it is not.
-One browser, one tab per viewport.
+from the home page, its work and the admin, and checks one page per URL pattern (a test
+per role); another test makes the same crawls with the test client and asserts that
+every page in the URLconf was reached by some role (apart from the endpoints named in
+NOT_PAGES), so a new page is covered, or the test says it is not. One browser, one tab
+per viewport.
 """
 
-from collections.abc import Iterator
+import html
+import re
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
@@ -226,8 +229,10 @@ def _problems(page: "Page") -> list[str]:
     return found
 
 
-def _crawl(tabs: dict[int, "Page"], live_server, starts: list[str], problems: dict) -> set[str]:
-    """Check one page per URL pattern reachable from ``starts``; return the patterns' names."""
+def _crawl(visit: Callable[[str], list[str] | None], starts: list[str]) -> set[str]:
+    """Visit one page per URL pattern reachable from ``starts``; return the patterns'
+    names. ``visit(path)`` checks a page and returns the links it shows, or None when
+    the path is not a page."""
     queue, seen_routes, seen_paths = list(starts), set(), set()
     while queue:
         path = queue.pop(0)
@@ -235,47 +240,98 @@ def _crawl(tabs: dict[int, "Page"], live_server, starts: list[str], problems: di
         if path in seen_paths or route is None or route in seen_routes or route[0] in NOT_PAGES:
             continue
         seen_paths.add(path)
-        links = []
-        admin = path.startswith("/admin/")
-        for width, tab in tabs.items():
-            if admin and width not in ADMIN_WIDTHS:
-                continue
-            response = tab.goto(path)
-            if response is None or response.status != 200:
-                break
-            if "text/html" not in response.headers.get("content-type", ""):
-                break
-            seen_routes.add(route)
-            if found := _problems(tab):
-                problems[f"{path} at {width} px"] = found
-            links = tab.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
+        links = visit(path)
+        if links is None:
+            continue
+        seen_routes.add(route)
         for link in links:
-            if not link.startswith(live_server.url):
-                continue
-            target = urljoin(path, link[len(live_server.url) :]).split("#")[0]
-            if target and not _skipped(target):
+            target = urljoin(path, link).split("#")[0]
+            if target and not urlsplit(target).netloc and not _skipped(target):
                 queue.append(target)
     return {name for name, _ in seen_routes}
 
 
-def test_every_page_of_every_role_fits_a_phone_and_a_desktop_without_axe_violations(
-    browser: "Browser", live_server, site, reader, advocate, editor, admin_user
-) -> None:
+def _in_the_browser(tabs: dict[int, "Page"], live_server, problems: dict):
+    """A visit at each width: the page fits and axe finds nothing serious."""
+
+    def visit(path: str) -> list[str] | None:
+        links = None
+        for width, tab in tabs.items():
+            if path.startswith("/admin/") and width not in ADMIN_WIDTHS:
+                continue
+            response = tab.goto(path)
+            if response is None or response.status != 200:
+                return None
+            if "text/html" not in response.headers.get("content-type", ""):
+                return None
+            if found := _problems(tab):
+                problems[f"{path} at {width} px"] = found
+            links = [
+                link.removeprefix(live_server.url)
+                for link in tab.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
+            ]
+        return links
+
+    return visit
+
+
+HREF = re.compile(r"""<a\b[^>]*?\bhref=["']([^"']*)["']""", re.IGNORECASE)
+
+
+def _through_the_client(client: Client):
+    """A visit as the browser makes one, without drawing the page: the links it shows."""
+
+    def visit(path: str) -> list[str] | None:
+        response = client.get(path)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            return None
+        return [html.unescape(link) for link in HREF.findall(response.content.decode())]
+
+    return visit
+
+
+ROLES = ("reader", "advocate", "editor", "admin_user")
+
+
+def _starts(role: str, user) -> list[str]:
+    """Where each role's crawl starts; the unsubscribe page is reached from a digest
+    e-mail, not a link on the site."""
     starts = ["/", "/my-work/", "/search/?q=recruitment", "/tags/", "/notifications/"]
+    if role == "reader":
+        return [*starts, reverse("follows:unsubscribe", args=[unsubscribe_token(user)])]
+    return (
+        starts
+        + {
+            "advocate": ["/advocates/me/edit/"],
+            "editor": ["/review/", "/trash/"],
+            "admin_user": ["/admin/", "/admin/taggit/tag/"],
+        }[role]
+    )
+
+
+# One test per role, so the test runner's workers share them out.
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_of_the_role_fits_a_phone_and_a_desktop_without_axe_violations(
+    browser: "Browser", live_server, site, role: str, request
+) -> None:
+    user = request.getfixturevalue(role)
     problems: dict[str, list[str]] = {}
-    reached: set[str] = set()
-    # The unsubscribe page is reached from a digest e-mail, not a link on the site.
-    for user, extra in (
-        (reader, [reverse("follows:unsubscribe", args=[unsubscribe_token(reader)])]),
-        (advocate, ["/advocates/me/edit/"]),
-        (editor, ["/review/", "/trash/"]),
-        (admin_user, ["/admin/", "/admin/taggit/tag/"]),
-    ):
-        for tabs in _signed_in_tabs(browser, live_server, user):
-            reached |= _crawl(tabs, live_server, starts + extra, problems)
+    for tabs in _signed_in_tabs(browser, live_server, user):
+        _crawl(_in_the_browser(tabs, live_server, problems), _starts(role, user))
     assert not problems, "\n".join(
         f"{page}: {'; '.join(found)}" for page, found in sorted(problems.items())
     )
+
+
+def test_every_page_is_reached_by_some_role(site, request) -> None:
+    """The roles' crawls above, made with the test client, cover the URLconf: a new page
+    with no link to it fails here until it gets one, or a place in NOT_PAGES."""
+    reached: set[str] = set()
+    for role in ROLES:
+        user = request.getfixturevalue(role)
+        client = Client()
+        client.force_login(user)
+        reached |= _crawl(_through_the_client(client), _starts(role, user))
     missing = _named_routes() - reached - NOT_PAGES
     assert missing == set(), "pages no role reached: add a link to them, or to NOT_PAGES"
 
