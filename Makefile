@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 # PostgreSQL for the second test run; pytest-django creates and drops test_<name> in it.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kb
+# pytest-xdist workers (one per CPU by default; each gets its own test database).
+TEST_WORKERS ?= auto
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -77,7 +79,7 @@ lint: install
 	DEBUG=true $(BIN)/python manage.py check
 
 test-sqlite: install
-	DATABASE_URL= $(BIN)/pytest
+	DATABASE_URL= $(BIN)/pytest -n $(TEST_WORKERS)
 
 # An unreachable PostgreSQL fails the run: the suite must pass on both databases.
 check-postgres: install
@@ -88,7 +90,7 @@ check-postgres: install
 	    "Start it (pg_ctlcluster --skip-systemctl-redirect <version> main start) or set TEST_DATABASE_URL." >&2; exit 1)
 
 test-postgres: check-postgres
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(TEST_WORKERS)
 
 # Search benchmark (prints tables, asserts nothing): a fresh corpus on each database.
 bench: bench-sqlite bench-postgres
