@@ -121,12 +121,17 @@ def test_editor_requests_changes_and_publishes_the_resubmitted_article(
     expect(author.get_by_role("note")).to_contain_text("Eddie Editor requested changes")
     author.get_by_role("link", name="Edit", exact=True).click()
     expect(author.get_by_role("heading", name=f"Edit “{submitted}”")).to_be_visible()
+    # Typing once the editor has set itself up (its preview beside the field), as a person
+    # sees it; the script moves the field into the preview's panes.
+    expect(author.get_by_role("region", name="Preview of Body")).to_be_attached()
     body = author.get_by_label("Body:", exact=True)
     body.fill("Post every vacancy. The cost per hire fell from £900 to £700.")
+    expect(body).to_have_value("Post every vacancy. The cost per hire fell from £900 to £700.")
     author.get_by_role("button", name="Save and submit for review").click()
     expect(author.get_by_role("status")).to_contain_text(
         "It is now waiting for an editor's review."
     )
+    expect(author.get_by_text("The cost per hire fell from £900 to £700.")).to_be_visible()
     expect(author.locator(".workflow-state")).to_contain_text("Status: Submitted for review")
 
     desk.get_by_role("navigation", name="Your tools").get_by_role(
