@@ -14,9 +14,9 @@ from taggit.models import Tag
 
 from kb.articles.models import Article
 from kb.casestudies.models import CaseStudy
+from kb.core import published_cache as cache
 from kb.core.evidence import EvidenceLevel
 from kb.core.models import Status, TaggedItem
-from kb.home import cache
 from kb.home.tagging import tag_merge
 from kb.home.views import popular_tags
 from kb.search.benchmark.load import edit_form
