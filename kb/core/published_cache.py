@@ -33,10 +33,6 @@ T = TypeVar("T")
 GENERATION_KEY = "published:generation"
 
 
-def _seconds() -> int:
-    return getattr(settings, "HOME_CACHE_SECONDS", 300)
-
-
 def _generation() -> str:
     generation = cache.get(GENERATION_KEY)
     if generation is None:
@@ -67,9 +63,19 @@ def next_scheduled() -> datetime | None:
 
 
 def timeout() -> int:
-    """Seconds a value may be kept: HOME_CACHE_SECONDS, or less when an item is due sooner."""
-    seconds = _seconds()
-    due = next_scheduled()
+    """Seconds a value may be kept: HOME_CACHE_SECONDS, or less when an item is due sooner.
+    When the next item is due is kept in the generation too (finding it asks every kind),
+    so only the first value a generation stores pays for it."""
+    key = f"published:{_generation()}:next_scheduled"
+    found = cache.get(key)
+    if found is None:
+        found = (next_scheduled(),)  # in a tuple: None is the cache's "not there"
+        cache.set(key, found, _until(found[0]))
+    return _until(found[0])
+
+
+def _until(due: datetime | None) -> int:
+    seconds = settings.HOME_CACHE_SECONDS
     if due is not None:
         seconds = min(seconds, max(1, int((due - timezone.now()).total_seconds()) + 1))
     return seconds
@@ -77,7 +83,7 @@ def timeout() -> int:
 
 def cached(name: str, compute: Callable[[], T]) -> T:
     """``compute()``'s answer, from the cache while nothing it counts has changed."""
-    if _seconds() <= 0:
+    if settings.HOME_CACHE_SECONDS <= 0:
         return compute()
     key = f"published:{_generation()}:{name}"
     value = cache.get(key)

@@ -154,6 +154,19 @@ def test_nothing_is_kept_past_the_next_scheduled_publication(db, settings) -> No
     assert 55 <= cache.timeout() <= 61
 
 
+def test_when_the_next_item_is_due_is_found_once_a_generation(
+    db, settings, django_assert_num_queries
+) -> None:
+    settings.HOME_CACHE_SECONDS = 300
+    ArticleFactory(published_at=timezone.now() + timedelta(seconds=60))
+    cache.cached("first", lambda: 1)  # finds the next one due
+    with django_assert_num_queries(0):
+        assert cache.cached("second", lambda: 2) == 2
+        assert 55 <= cache.timeout() <= 61
+    ArticleFactory(published_at=timezone.now() + timedelta(seconds=20))  # a new generation
+    assert 15 <= cache.timeout() <= 21
+
+
 def test_the_strongest_results_follow_a_changed_metric_and_show_a_new_title_at_once(
     reader_client,
 ) -> None:
