@@ -227,7 +227,7 @@ if os.getenv("REDIS_URL"):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# How long the home page's counts may be kept (kb.home.cache); 0 turns that cache off.
+# How long the home page's counts may be kept (kb.core.published_cache); 0 turns that cache off.
 HOME_CACHE_SECONDS = envint("KB_HOME_CACHE_SECONDS", "300")
 
 # --- Rate limits on what is cheap to ask and expensive to answer (django-ratelimit) ------

@@ -22,7 +22,9 @@ def article_list(request: HttpRequest) -> HttpResponse:
         .select_related("author__advocate_profile")
         .prefetch_related("tags")
     )
-    return render_filtered_list(request, ArticleFilter, queryset, "articles/article_list.html")
+    return render_filtered_list(
+        request, ArticleFilter, queryset, "articles/article_list.html", published_kind=True
+    )
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:

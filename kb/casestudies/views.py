@@ -19,7 +19,7 @@ def case_study_list(request: HttpRequest) -> HttpResponse:
         CaseStudy.objects.published().select_related("created_by").for_cards()
     )
     return render_filtered_list(
-        request, CaseStudyFilter, queryset, "casestudies/casestudy_list.html"
+        request, CaseStudyFilter, queryset, "casestudies/casestudy_list.html", published_kind=True
     )
 
 

@@ -24,7 +24,7 @@ from kb.core.views import get_viewable_or_404
 def collection_list(request: HttpRequest) -> HttpResponse:
     queryset = for_cards(Collection.objects.published())
     return render_filtered_list(
-        request, CollectionFilter, queryset, "collections/collection_list.html"
+        request, CollectionFilter, queryset, "collections/collection_list.html", published_kind=True
     )
 
 

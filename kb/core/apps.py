@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from kb.core import published_signals
         from kb.core.tags import ensure_tag_slug
+
+        published_signals.connect()
 
         pre_save.connect(ensure_tag_slug, sender="taggit.Tag", dispatch_uid="kb-tag-slug")

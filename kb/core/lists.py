@@ -1,5 +1,7 @@
 """List pages: filter with django-filter, paginate, and relate items by shared tags."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
@@ -8,12 +10,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_filters import FilterSet
 
+from kb.core import published_cache
 from kb.core.models import TaggedItem
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = None) -> Page:
-    """The requested page; a missing, malformed or out-of-range number gives the nearest page."""
+def paginate(
+    request: HttpRequest,
+    queryset: QuerySet,
+    per_page: int | None = None,
+    count: Callable[[], int] | None = None,
+) -> Page:
+    """The requested page; a missing, malformed or out-of-range number gives the nearest page.
+    ``count``, when given, answers how many items there are instead of a COUNT query."""
     paginator = Paginator(queryset, per_page or settings.KB_PAGE_SIZE)
+    if count is not None:
+        paginator.count = count()  # a cached_property: set, it is never computed
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -23,10 +34,24 @@ def render_filtered_list(
     queryset: QuerySet,
     template_name: str,
     extra_context: dict | None = None,
+    *,
+    published_kind: bool = False,
 ) -> HttpResponse:
-    """Render a filtered, paginated list. Invalid filter values are ignored and reported."""
+    """Render a filtered, paginated list. Invalid filter values are ignored and reported.
+
+    ``published_kind``: ``queryset`` is every published item of its model (``published()``,
+    annotated, never narrowed), so unfiltered, its count is that kind's published count,
+    kept with the published KB's other counts (kb.core.published_cache) rather than
+    counted on every page (15 ms at 16,000 items)."""
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    page = paginate(request, filterset.qs)
+    count = None
+    if published_kind and set(request.GET) <= {"page"}:
+        label = queryset.model._meta.label
+
+        def count() -> int:
+            return published_cache.cached(f"count:{label}", filterset.qs.count)
+
+    page = paginate(request, filterset.qs, count=count)
     context = {
         "filter": filterset,
         "page": page,

@@ -25,6 +25,7 @@ def experiment_list(request: HttpRequest) -> HttpResponse:
         ExperimentFilter,
         queryset,
         "experiments/experiment_list.html",
+        published_kind=True,
     )
 
 

@@ -17,13 +17,13 @@ from taggit.models import Tag
 
 from kb.advocates.models import AdvocateProfile
 from kb.comments.models import for_cards
+from kb.core import published_cache as cache
 from kb.core.evidence import EVIDENCE_FIELD, EvidenceLevel, graded_models
 from kb.core.headline import Headline
 from kb.core.lists import paginate, related_queryset
 from kb.core.registry import ContentKind, kind_for, kinds_where
 from kb.core.views import content_model_or_404, get_viewable_or_404
 from kb.follows.services import for_you
-from kb.home import cache
 from kb.home.feeds import feed_url
 
 # At most six featured cards, and an even number of them: the featured grid has one, two or
@@ -109,7 +109,7 @@ def strongest_results(kinds: list[tuple[type, ContentKind]], limit: int = RESULT
     worse is evidence too, but not a headline.
 
     Ranking reads every published item's headline (a second at 100,000 items), so which
-    items win is cached (kb.home.cache: a new ranking after any change to an item of these
+    items win is cached (kb.core.published_cache: a new ranking after any change to an item of these
     kinds or to what their headlines read); the winners themselves are read afresh, one
     query per kind however many there are, so an edited title shows at once."""
     ranked = cache.cached(f"strongest:{limit}", lambda: _strongest(kinds, limit))
@@ -164,7 +164,7 @@ def featured_items(kinds: list[tuple[type, ContentKind]]) -> list[tuple[ContentK
 
 def popular_tags(limit: int = POPULAR_TAGS) -> list[Tag]:
     """Tags by how much published content carries them (drafts don't leak their topics),
-    cached until an item's publication or tags change (kb.home.cache)."""
+    cached until an item's publication or tags change (kb.core.published_cache)."""
     return cache.cached(f"popular_tags:{limit}", lambda: _popular_tags(limit))
 
 
@@ -237,7 +237,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     Which items a popular tag's sections and evidence show, and how many, reads every item
     carrying it (a second for the commonest tags at 100,000 items), so that is cached like
-    the home page's counts (kb.home.cache); the items themselves are read afresh."""
+    the home page's counts (kb.core.published_cache); the items themselves are read afresh."""
     tag = get_object_or_404(Tag, slug=slug)
     on_topic_pages = kinds_where("on_topic_pages")
     chosen = cache.cached(f"topic:{tag.pk}", lambda: _topic_choice(tag, on_topic_pages))

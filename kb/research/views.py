@@ -28,6 +28,7 @@ def research_list(request: HttpRequest) -> HttpResponse:
         queryset,
         "research/researchlink_list.html",
         {"cite_query": cite_query.urlencode(), "export_formats": EXPORT_FORMATS.values()},
+        published_kind=True,
     )
 
 

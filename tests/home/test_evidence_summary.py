@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from kb.core import published_cache as home_cache
 from kb.core.evidence import EvidenceLevel
 from kb.core.models import Status
-from kb.home import cache as home_cache
 from tests.experiments.factories import ExperimentFactory
 from tests.factories import ArticleFactory, CaseStudyFactory, ResearchLinkFactory
 

@@ -14,9 +14,9 @@ from taggit.models import Tag
 
 from kb.articles.models import Article
 from kb.casestudies.models import CaseStudy
+from kb.core import published_cache as cache
 from kb.core.evidence import EvidenceLevel
 from kb.core.models import Status, TaggedItem
-from kb.home import cache
 from kb.home.tagging import tag_merge
 from kb.home.views import popular_tags
 from kb.search.benchmark.load import edit_form
@@ -152,6 +152,19 @@ def test_nothing_is_kept_past_the_next_scheduled_publication(db, settings) -> No
     assert cache.timeout() == 300
     ArticleFactory(published_at=timezone.now() + timedelta(seconds=60))
     assert 55 <= cache.timeout() <= 61
+
+
+def test_when_the_next_item_is_due_is_found_once_a_generation(
+    db, settings, django_assert_num_queries
+) -> None:
+    settings.HOME_CACHE_SECONDS = 300
+    ArticleFactory(published_at=timezone.now() + timedelta(seconds=60))
+    cache.cached("first", lambda: 1)  # finds the next one due
+    with django_assert_num_queries(0):
+        assert cache.cached("second", lambda: 2) == 2
+        assert 55 <= cache.timeout() <= 61
+    ArticleFactory(published_at=timezone.now() + timedelta(seconds=20))  # a new generation
+    assert 15 <= cache.timeout() <= 21
 
 
 def test_the_strongest_results_follow_a_changed_metric_and_show_a_new_title_at_once(

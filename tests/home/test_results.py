@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kb.casestudies.models import CaseStudy
+from kb.core import published_cache as home_cache
 from kb.core.models import Status
-from kb.home import cache as home_cache
 from kb.home.views import FEATURED, RESULTS
 from tests.experiments.factories import ExperimentFactory
 from tests.factories import ArticleFactory, CaseStudyFactory, MetricFactory, ResearchLinkFactory

@@ -1,5 +1,6 @@
-"""Start a new generation of the home page's cached counts (kb.home.cache) on each change
-that can alter them, and on no other: an edit of a published item's text keeps them.
+"""Start a new generation of what is cached about the published KB (kb.core.published_cache)
+on each change that can alter it, and on no other: an edit of a published item's text
+keeps it.
 
 - an item of a registered kind is created published, deleted, or saved with another
   status, publication time, trash state or evidence level;
@@ -13,12 +14,12 @@ that can alter them, and on no other: an edit of a published item's text keeps t
 from django.db.models import Model, signals
 from taggit.models import Tag
 
+from kb.core import published_cache as cache
 from kb.core.evidence import EVIDENCE_FIELD
 from kb.core.models import Content, Status, TaggedItem
 from kb.core.registry import kinds
-from kb.home import cache
 
-_BEFORE = "_home_cache_counted"
+_BEFORE = "_published_cache_counted"
 
 
 def _counted_fields(model: type[Model]) -> list[str]:
