@@ -154,12 +154,7 @@ class Command(BaseCommand):
             if corpus.corpus_exists():
                 raise CommandError("This database has a corpus: use --reuse or a fresh one.")
             description = generate(Shape.for_documents(docs, edits=options["edits"]), self.stdout)
-        if self.vendor == "postgresql":
-            # Statistics as a live server has them: autovacuum analyzes freshly filled
-            # tables within a minute, but it may be off (it is on CI machines), and with
-            # no statistics the planner takes a 19,600-row table for a dozen rows.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        corpus.as_autovacuum_leaves_it()
         self.stdout.write(
             "broad words (share of documents): "
             + ", ".join(f"{w} {share:.0%}" for w, share in description.broad.items())

@@ -154,9 +154,7 @@ class Command(BaseCommand):
             description = generate(Shape.for_documents(options["docs"]), self.stdout)
         if description is None:  # the corpus without its description file: no broad words
             description = Description(documents=options["docs"], broad={})
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # as autovacuum would have by now
+        corpus.as_autovacuum_leaves_it()
         documents = sum(model.all_objects.count() for model, _ in kinds())
         self.stdout.write(f"content items: {documents}")
         if options["pages"]:
