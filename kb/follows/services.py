@@ -17,7 +17,7 @@ from django.db.models import Q
 
 from kb.core.models import CHANGED_AT, Content
 from kb.core.permissions import AnyUser
-from kb.core.registry import ContentKind, kinds
+from kb.core.registry import ContentKind, kinds_where
 from kb.follows.models import Follow, ItemRead
 from kb.follows.registry import Followable, followable_by_content_type, followable_for
 
@@ -167,7 +167,7 @@ def for_you(user: AnyUser, limit: int) -> ForYou:
     following = following_of(user)
     if not following.anything:
         return ForYou(follows_anything=False, items=[])
-    on_home = [(model, kind) for model, kind in kinds() if kind.on_home]
+    on_home = kinds_where("on_home")
     followed: list[ForYouItem] = []
     for model, kind in on_home:
         condition = following.condition(model)
