@@ -62,11 +62,11 @@ def next_scheduled() -> datetime | None:
     return min(due) if due else None
 
 
-def timeout() -> int:
+def timeout(generation: str | None = None) -> int:
     """Seconds a value may be kept: HOME_CACHE_SECONDS, or less when an item is due sooner.
     When the next item is due is kept in the generation too (finding it asks every kind),
     so only the first value a generation stores pays for it."""
-    key = f"published:{_generation()}:next_scheduled"
+    key = f"published:{generation or _generation()}:next_scheduled"
     found = cache.get(key)
     if found is None:
         found = (next_scheduled(),)  # in a tuple: None is the cache's "not there"
@@ -85,9 +85,10 @@ def cached(name: str, compute: Callable[[], T]) -> T:
     """``compute()``'s answer, from the cache while nothing it counts has changed."""
     if settings.HOME_CACHE_SECONDS <= 0:
         return compute()
-    key = f"published:{_generation()}:{name}"
+    generation = _generation()
+    key = f"published:{generation}:{name}"
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout())
+        cache.set(key, value, timeout(generation))
     return value
