@@ -34,7 +34,7 @@ KB_KINDS = [model for model, _ in kinds() if model.__module__.startswith("kb.")]
 
 @pytest.mark.parametrize("model", KB_KINDS, ids=lambda model: model._meta.label)
 def test_an_unfiltered_list_counts_its_items_once_until_one_is_published(
-    model, reader_client: Client, editor
+    model, reader_client: Client
 ) -> None:
     make = content_factory(model)
     make.create_batch(2)
