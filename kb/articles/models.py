@@ -8,7 +8,7 @@ from kb.advocates.models import DEPARTMENT
 from kb.casestudies.models import CaseStudy
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
-from kb.core.models import Content, Status
+from kb.core.models import Content, Status, contributions_index
 from kb.core.registry import ContentKind
 from kb.core.search import TAGS, YEAR, Facet, Searchable, SearchDocument, tag_facets
 from kb.research.models import ResearchLink
@@ -47,6 +47,7 @@ class Article(Searchable, Content):
     comments = GenericRelation("comments.Comment")
 
     class Meta(Content.Meta):
+        indexes = [*Content.Meta.indexes, contributions_index("author")]
         permissions = [("publish_article", "Can publish and feature articles")]
 
     def get_absolute_url(self) -> str:

@@ -11,7 +11,7 @@ from kb.core.headline import Headline
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.measures import Change, gain_expression
-from kb.core.models import Content, Status
+from kb.core.models import Content, Status, contributions_index
 from kb.core.registry import ContentKind
 from kb.core.search import (
     TAGS,
@@ -102,6 +102,7 @@ class CaseStudy(Searchable, Content):
     comments = GenericRelation("comments.Comment")
 
     class Meta(Content.Meta):
+        indexes = [*Content.Meta.indexes, contributions_index("created_by")]
         verbose_name_plural = "case studies"
         permissions = [("publish_casestudy", "Can publish and feature case studies")]
         constraints = [

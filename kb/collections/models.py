@@ -23,7 +23,7 @@ from django.db.models import Count, Q
 
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
-from kb.core.models import Content, Status
+from kb.core.models import Content, Status, contributions_index
 from kb.core.registry import ContentKind
 from kb.core.search import TAGS, Searchable, SearchDocument, search_prefetch, tag_facets
 
@@ -99,6 +99,7 @@ class Collection(Searchable, Content):
     comments = GenericRelation("comments.Comment")
 
     class Meta(Content.Meta):
+        indexes = [*Content.Meta.indexes, contributions_index("created_by")]
         verbose_name = "brief or learning path"
         verbose_name_plural = "briefs and learning paths"
         permissions = [("publish_collection", "Can publish and feature briefs and paths")]

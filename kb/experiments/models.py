@@ -19,7 +19,7 @@ from kb.core.headline import Headline
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
 from kb.core.measures import Change, gain_expression, target_met
-from kb.core.models import Content, ContentManager, ContentQuerySet, Status
+from kb.core.models import Content, ContentManager, ContentQuerySet, Status, contributions_index
 from kb.core.permissions import AnyUser, can_add
 from kb.core.registry import ContentKind
 from kb.core.search import (
@@ -172,6 +172,7 @@ class Experiment(Searchable, Content):
     all_objects = ExperimentQuerySet.as_manager()
 
     class Meta(Content.Meta):
+        indexes = [*Content.Meta.indexes, contributions_index("department")]
         permissions = [("publish_experiment", "Can publish and feature experiments")]
         constraints = [
             models.CheckConstraint(

@@ -9,7 +9,7 @@ from kb.core.evidence import EVIDENCE, EvidenceLevel
 from kb.core.headline import Headline
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
-from kb.core.models import Content, Status
+from kb.core.models import Content, Status, contributions_index
 from kb.core.permissions import AnyUser
 from kb.core.registry import ContentKind
 from kb.core.search import TAGS, YEAR, Facet, Searchable, SearchDocument, tag_facets
@@ -107,6 +107,7 @@ class ResearchLink(Searchable, Content):
     )
 
     class Meta(Content.Meta):
+        indexes = [*Content.Meta.indexes, contributions_index("added_by")]
         verbose_name = "research link"
         permissions = [("publish_researchlink", "Can publish and feature research links")]
         constraints = [

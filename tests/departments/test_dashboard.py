@@ -16,6 +16,8 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from kb.core.models import Status
+from kb.core.registry import kinds
+from kb.departments.contributions import department_path
 from kb.departments.dashboard import Filters, build
 from kb.departments.models import AdoptionStage
 from kb.experiments.models import Outcome
@@ -307,3 +309,31 @@ def test_the_dashboards_numbers_cost_eight_queries_whatever_the_period_and_filte
     for each in filters:
         with django_assert_num_queries(8):
             build(each)
+
+
+def _count_key(model) -> str:
+    """The field the dashboard counts a kind's items by: its department, else its owner."""
+    return "department" if department_path(model) == "department_id" else model.OWNER_FIELD
+
+
+@pytest.mark.parametrize("model", [model for model, _ in kinds()], ids=lambda m: m.__name__)
+def test_every_kind_has_the_index_its_contributions_are_counted_from(model) -> None:
+    # A new kind of content that forgot it would make the dashboard read every row of
+    # its table, body and all.
+    indexed = [index.fields for index in model._meta.indexes]
+    assert ["status", "published_at", _count_key(model), "deleted_at"] in indexed
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="SQLite's plan is fixed; PostgreSQL's depends on its statistics",
+)
+def test_the_contributions_are_counted_from_the_index_alone(fixture_2025) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        build(Filters(start=(2025, 1), end=(2025, 12)))
+    union = next(q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {union}")
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    for model, _ in kinds():
+        assert f"USING COVERING INDEX {model._meta.db_table}_dash" in plan

@@ -9,7 +9,7 @@ from django.db import models
 from kb.core.evidence import EVIDENCE, EvidenceLevel
 from kb.core.links import slug_url
 from kb.core.markdown import markdown_to_text
-from kb.core.models import Content, Status
+from kb.core.models import Content, Status, contributions_index
 from kb.core.registry import ContentKind
 from kb.core.search import TAGS, Facet, Searchable, SearchDocument, tag_facets
 
@@ -39,6 +39,7 @@ class Finding(Searchable, Content):
     comments = GenericRelation("comments.Comment")
 
     class Meta(Content.Meta):
+        indexes = [*Content.Meta.indexes, contributions_index("owner")]
         permissions = [("publish_finding", "Can publish and feature findings")]
 
     def get_absolute_url(self) -> str:
