@@ -78,3 +78,16 @@ def test_the_move_buttons_reorder_rows_and_renumber_positions(page, shown: dict)
     page.wait_for_load_state()
     collection = Collection.objects.get(slug=shown["slug"])
     assert collection.items.get(position=2).item.get_absolute_url() == first_address
+
+
+@DESKTOP
+def test_a_printed_brief_is_its_argument_without_the_sites_chrome(page, shown: dict) -> None:  # noqa: F811
+    page.goto(shown["brief"])
+    chrome = [".site-header", ".site-footer", ".collection-actions", ".comments"]
+    assert all(page.locator(part).first.is_visible() for part in chrome)
+    page.emulate_media(media="print")
+    for part in chrome:
+        assert not page.locator(part).first.is_visible(), part
+    assert page.locator("h1").first.is_visible()
+    for title in ["Recruiting on LinkedIn", "Vacancy videos", "Trust barometer"]:
+        assert page.get_by_text(title).first.is_visible(), title
