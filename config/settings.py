@@ -229,6 +229,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How long the home page's counts may be kept (kb.core.published_cache); 0 turns that cache off.
 HOME_CACHE_SECONDS = envint("KB_HOME_CACHE_SECONDS", "300")
+# How many queries' matches each process remembers (kb.search.matches); 0 turns it off.
+KB_SEARCH_MATCH_CACHE = envint("KB_SEARCH_MATCH_CACHE", "256")
 
 # --- Rate limits on what is cheap to ask and expensive to answer (django-ratelimit) ------
 # Per signed-in person, far above what anyone working by hand reaches; past them the view

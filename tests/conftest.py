@@ -16,6 +16,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from kb.core.permissions import ADVOCATE, EDITOR, READER
+from kb.search import matches as match_cache
 from tests.factories import AdvocateProfileFactory, UserFactory
 
 # Hypothesis's wall-clock checks (a deadline per example, "input generation is slow") fail
@@ -74,6 +75,7 @@ def _empty_caches() -> None:
     suite and one would be refused with a 429 depending on which ran before it."""
     for cache in caches.all():
         cache.clear()
+    match_cache.forget()  # the searches' remembered matches (kb.search.matches)
 
 
 def _with_roles(user, *roles: str):

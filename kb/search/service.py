@@ -36,6 +36,7 @@ from pyroaring import BitMap
 from kb.core.permissions import AnyUser, can_publish
 from kb.core.search import TYPE, FacetField, model_field
 from kb.search import forgiving
+from kb.search import matches as match_cache
 from kb.search import snapshot as snapshots
 from kb.search.backends import get_backend
 from kb.search.backends.base import SearchBackend, any_word
@@ -331,13 +332,13 @@ def _matching(
 ) -> tuple[BitMap, int]:
     """(the matches the user may see and the filters keep, number of matches)."""
     if query.positive:
-        hits = backend.match(query)
+        hits = match_cache.match(backend, sets, query)
     else:
         # No words to look for: everything, less what is excluded.
         hits = sets.all
         if query.negative:
             excluded = [term for clause in query.negative for term in clause.alternatives]
-            hits = hits - backend.match(Query([Clause(excluded)]))
+            hits = hits - match_cache.match(backend, sets, Query([Clause(excluded)]))
     matches = len(hits)
     hits = hits & visible
     wanted = sets.filter(filters)

@@ -13,6 +13,7 @@ further behind than the log reaches, loads them whole: a statement grouping the 
 by type and one grouping the facet rows by value, each set arriving as one text of ids.
 """
 
+import itertools
 import logging
 import threading
 from collections import defaultdict
@@ -29,10 +30,16 @@ from kb.search.models import IndexChange, IndexEntry, IndexFacet
 
 # A process further behind than this re-reads everything rather than every change.
 MAX_CHANGES = 5000
+# How many of its latest refreshes a view of the index remembers the changed entries of,
+# so that what was computed from an older view can be brought up to date (kb.search.matches).
+RECENT_REFRESHES = 64
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _states: dict[str, "Sets"] = {}
+# Each whole load starts a new epoch: what was computed before it cannot be brought up to
+# date through the changes, which a whole load does not list.
+_epochs = itertools.count(1)
 
 FacetKey = tuple[str, str]  # (facet name, value)
 
@@ -50,6 +57,24 @@ class Sets:
     types: dict[str, BitMap]
     facets: dict[FacetKey, BitMap]
     labels: dict[FacetKey, str] = field(hash=False)
+    epoch: int = 0
+    # (the change refreshed from, the entries changed since) of the latest refreshes in
+    # this epoch, oldest first: each starts where the one before it ended.
+    recent: tuple[tuple[int, BitMap], ...] = field(default=(), hash=False)
+
+    def changed_since(self, seq: int) -> BitMap | None:
+        """The entries changed after change ``seq`` up to this view's, or None when this
+        view does not remember back that far (or ``seq`` is not one it passed through)."""
+        if seq == self.change[0]:
+            return BitMap()
+        changed = BitMap()
+        for start, entries in reversed(self.recent):
+            changed |= entries
+            if start == seq:
+                return changed
+            if start < seq:
+                return None
+        return None
 
     def filter(self, filters: dict[str, str]) -> BitMap | None:
         """Entries having every filter's value; None when there is no filter."""
@@ -140,7 +165,9 @@ def _load(change: tuple[int, int], now: datetime) -> Sets:
     every = BitMap()
     for entries in types.values():
         every |= entries
-    return Sets(change, now, _next_due(now), every, public, types, facets, labels)
+    return Sets(
+        change, now, _next_due(now), every, public, types, facets, labels, epoch=next(_epochs)
+    )
 
 
 def _apply(sets: Sets, change: tuple[int, int], changed: BitMap, now: datetime) -> Sets:
@@ -170,6 +197,8 @@ def _apply(sets: Sets, change: tuple[int, int], changed: BitMap, now: datetime) 
         _merge(sets.types, types, changed),
         merged_facets,
         {key: label for key, label in {**sets.labels, **labels}.items() if key in merged_facets},
+        epoch=sets.epoch,
+        recent=(*sets.recent, (sets.change[0], changed))[-RECENT_REFRESHES:],
     )
 
 

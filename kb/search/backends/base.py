@@ -157,6 +157,12 @@ class SearchBackend:
         negative ones. Needs a positive clause."""
         raise NotImplementedError
 
+    def match_among(self, query: Query, ids: BitMap) -> BitMap:
+        """Which of ``ids`` match ``query``, as match() has it: how entries that changed
+        match now (see kb.search.matches). By default the whole match cut to them; a
+        backend that can look its full-text rows up by id does only those."""
+        return self.match(query) & ids
+
     def all_matching_sql(self, query: Query) -> tuple[str, list]:
         """SQL (with its parameters) selecting every entry matching ``query`` as ``id``,
         for a whole set; matching_sql() by default, which samples may cut short."""

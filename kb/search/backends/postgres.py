@@ -251,6 +251,15 @@ class PostgresBackend(SearchBackend):
             tsquery_text(query)
         ]
 
+    def match_among(self, query: Query, ids: BitMap) -> BitMap:
+        # Through the vectors' primary key: a few rows, whatever the query matches.
+        listed = ", ".join(map(str, ids)) or "NULL"  # integers: safe to list
+        sql = (
+            f"SELECT entry_id AS id FROM {VECTORS}, {QUERY}"
+            f" WHERE entry_id IN ({listed}) AND document @@ q"
+        )
+        return self._id_set(sql, [tsquery_text(query)])
+
     def matching_sql(self, query: Query) -> tuple[str, list]:
         # A sample's LIMIT stops the heap visits, though GIN gives a bitmap of every match.
         sql = f"SELECT entry_id AS id FROM {VECTORS}, {QUERY} WHERE document @@ q"

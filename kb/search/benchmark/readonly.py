@@ -22,6 +22,7 @@ from taggit.managers import TaggableManager
 
 from kb.core.models import TaggedItem
 from kb.core.registry import kinds
+from kb.search import matches as match_cache
 from kb.search.benchmark.corpus import DOMAIN, Description
 
 
@@ -155,16 +156,24 @@ def naive_search(params: dict, per_page: int = 20) -> tuple[int, list]:
 
 
 def _timed(
-    client: Client, url: str, mix: dict[str, list[dict]], rounds: int, per_class: int | None
+    client: Client,
+    url: str,
+    mix: dict[str, list[dict]],
+    rounds: int,
+    per_class: int | None,
+    first_time: bool = False,
 ) -> Iterator:
     """(class name, its Timing, the parameters) after timing each request ``rounds`` times
-    (the first ``per_class`` requests of each class, if given)."""
+    (the first ``per_class`` requests of each class, if given). ``first_time``: each as a
+    query the process has not matched before (kb.search.matches forgotten each time)."""
     for name, searches in mix.items():
         searches = searches[:per_class]
         timing = Timing(name)
         for params in searches:
             client.get(url, params)  # warm caches for this query once
             for _ in range(rounds):
+                if first_time:
+                    match_cache.forget()
                 with CaptureQueriesContext(connection) as captured:
                     started = time.perf_counter()
                     response = client.get(url, params)
@@ -181,6 +190,7 @@ def run(
     rounds: int = 1,
     per_class: int | None = None,
     baseline_per_class: int | None = None,
+    first_time: bool = False,
 ) -> list[tuple[Timing, Timing]]:
     """Each class of the mix through the search page, and the naive baseline of it (of
     its first ``baseline_per_class`` searches, if given, none with 0: a naive search
@@ -188,7 +198,7 @@ def run(
     url = reverse("search:results")
     results = []
     mix = query_mix(description)
-    for name, timing, searches in _timed(client, url, mix, rounds, per_class):
+    for name, timing, searches in _timed(client, url, mix, rounds, per_class, first_time):
         baseline = Timing(name)
         for params in searches[:baseline_per_class]:
             started = time.perf_counter()
