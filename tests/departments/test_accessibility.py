@@ -19,6 +19,7 @@ from tests.experiments.factories import ExperimentFactory
 from tests.factories import ArticleFactory, PlatformFactory
 from tests.questions.factories import AnswerFactory, QuestionFactory
 from tests.test_accessibility import SCHEMES, VIEWPORTS, _problems
+from tests.test_layout import _tab
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -136,22 +137,8 @@ def test_the_department_list_dashboard_and_chart_tables_stack_on_a_phone(
     """On a phone each row of a wide table becomes a block, every figure beside its
     column's name and nothing off the screen; on a desktop, and for a chart's table of a
     month and one or two numbers, they are tables with their heads."""
-    client = Client()
-    client.force_login(editor)
-    for width, height in VIEWPORTS:
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": width, "height": height}
-        )
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        page = context.new_page()
+    for width, _ in VIEWPORTS:
+        page = _tab(browser, live_server, editor, width)
         for path, expected in [
             (reverse("departments:list"), [True]),
             # By department, then the numbers of the six charts: advocates, contributions
@@ -179,4 +166,4 @@ def test_the_department_list_dashboard_and_chart_tables_stack_on_a_phone(
                     assert table["headVisible"], path
                     assert all(row["sideBySide"] for row in table["rows"]), path
                     assert {cell["label"] for cell in cells} == {"none"}, path
-        context.close()
+        page.context.close()
