@@ -14,7 +14,7 @@ from kb.core.evidence import EVIDENCE_FIELD, EvidenceLevel
 class TagFilter(django_filters.CharFilter):
     """A tag as people type it: its name or its slug, in any case ("Recruitment",
     "recruitment" and "employee-advocacy" all find theirs). The field suggests existing
-    tags as one types (``static/js/tags.js``); an unknown tag finds nothing."""
+    tags as one types (``static/js/forms.js``); an unknown tag finds nothing."""
 
     def __init__(self, field_name: str = "tags__slug", **kwargs) -> None:
         kwargs.setdefault("label", "Tag")

@@ -72,6 +72,13 @@ class Chart:
         ]
 
     @property
+    def labelled_rows(self) -> list[tuple[str, list[tuple[str, float]]]]:
+        """The rows with each number beside its series' name: a cell of the table keeps
+        its column's name when the table stacks on a narrow screen."""
+        names = [s.name for s in self.series]
+        return [(column, list(zip(names, values, strict=True))) for column, values in self.rows]
+
+    @property
     def has_totals(self) -> bool:
         return any(s.total is not None for s in self.series)
 

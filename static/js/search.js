@@ -102,7 +102,8 @@
     if (list.hidden) return;
     if (event.key === "ArrowDown") { event.preventDefault(); highlight(active + 1); }
     else if (event.key === "ArrowUp") { event.preventDefault(); highlight(active - 1); }
-    else if (event.key === "Escape") { close(); }
+    /* Only close: a search box would also clear what was typed (a second Escape does). */
+    else if (event.key === "Escape") { event.preventDefault(); close(); }
     else if (event.key === "Enter" && active >= 0) {
       event.preventDefault();
       window.location.href = options()[active].getAttribute("data-href");
