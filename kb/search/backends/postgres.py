@@ -254,11 +254,8 @@ class PostgresBackend(SearchBackend):
     def match_among(self, query: Query, ids: BitMap) -> BitMap:
         # Through the vectors' primary key: a few rows, whatever the query matches.
         listed = ", ".join(map(str, ids)) or "NULL"  # integers: safe to list
-        sql = (
-            f"SELECT entry_id AS id FROM {VECTORS}, {QUERY}"
-            f" WHERE entry_id IN ({listed}) AND document @@ q"
-        )
-        return self._id_set(sql, [tsquery_text(query)])
+        sql, params = self.matching_sql(query)
+        return self._id_set(f"{sql} AND entry_id IN ({listed})", params)
 
     def matching_sql(self, query: Query) -> tuple[str, list]:
         # A sample's LIMIT stops the heap visits, though GIN gives a bitmap of every match.
