@@ -412,9 +412,9 @@ def corpus_exists() -> bool:
 def as_autovacuum_leaves_it() -> None:
     """On PostgreSQL, the tables as a live server's autovacuum leaves them soon after a bulk
     load: analyzed, and vacuumed. Autovacuum may be off (it is on CI machines). With no
-    statistics the planner takes a 19,600-row table for a dozen rows; with the dead rows
-    of the rebuild and the edit history still in the index tables, each save walked them
-    (94 ms a save at 100,000 documents, 20 ms vacuumed). VACUUM cannot run inside a
+    statistics the planner takes a large table for a dozen rows; with the dead rows of the
+    rebuild and the edit history still in the index tables, each save walks them (figures
+    in docs/bench/README.md). VACUUM cannot run inside a
     transaction (a test's): there it only analyzes."""
     if connection.vendor != "postgresql":
         return
