@@ -231,6 +231,8 @@ else:
 HOME_CACHE_SECONDS = envint("KB_HOME_CACHE_SECONDS", "300")
 # How many queries' matches each process remembers (kb.search.matches); 0 turns it off.
 KB_SEARCH_MATCH_CACHE = envint("KB_SEARCH_MATCH_CACHE", "256")
+# How many rendered results pages each process keeps for readers (kb.search.pages); 0: none.
+KB_SEARCH_PAGE_CACHE = envint("KB_SEARCH_PAGE_CACHE", "128")
 
 # --- Rate limits on what is cheap to ask and expensive to answer (django-ratelimit) ------
 # Per signed-in person, far above what anyone working by hand reaches; past them the view

@@ -17,6 +17,7 @@ from hypothesis import settings as hypothesis_settings
 
 from kb.core.permissions import ADVOCATE, EDITOR, READER
 from kb.search import matches as match_cache
+from kb.search import pages as search_pages
 from tests.factories import AdvocateProfileFactory, UserFactory
 
 # Hypothesis's wall-clock checks (a deadline per example, "input generation is slow") fail
@@ -76,6 +77,7 @@ def _empty_caches() -> None:
     for cache in caches.all():
         cache.clear()
     match_cache.forget()  # the searches' remembered matches (kb.search.matches)
+    search_pages.forget()  # and their rendered results (kb.search.pages)
 
 
 def _with_roles(user, *roles: str):

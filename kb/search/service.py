@@ -11,7 +11,9 @@ ties by evidence and date (one query), and highlights only the page's rows (one 
 Only when nothing matched does it try a typo-corrected query. The query is made forgiving
 first (kb.search.forgiving: common words left out, synonyms added, one statement), and
 when fewer than a page match, the entries with most of the words follow. The number of
-SQL statements does not depend on the page size.
+SQL statements does not depend on the page size. It is two steps, which the results page
+calls apart: prepare() matches (up to the hits the searcher may see), results() ranks,
+counts and highlights them — a page kb.search.pages remembers skips the second.
 
 The facets are those the searchable models declare (kb.core.search.FacetField).
 
@@ -459,6 +461,39 @@ def _newest(hits: BitMap, total: int, count: int) -> list[int]:
     return found[:count]
 
 
+@dataclass
+class Matched:
+    """What a search matched for its searcher, before anything is ranked or shown."""
+
+    text: str
+    query: Query  # as asked, without its common words
+    expanded: Query  # with synonyms
+    sets: snapshots.Sets
+    visible: BitMap
+    shared: BitMap
+    filters: dict[str, str]
+    hits: BitMap  # the matches the searcher may see and the filters keep
+    matches: int  # every match, seen or not
+    ignored: list[str]  # common words left out
+
+    @property
+    def public_only(self) -> bool:
+        """Whether the searcher sees exactly what is public: the same hits show the same
+        to every such searcher (no drafts of theirs, nothing shared with them alone)."""
+        return not self.shared and self.visible == self.sets.public
+
+    def key(self) -> str:
+        """What, besides the hits, decides the results: the expanded query and filters."""
+        return repr((self.expanded.clauses, sorted(self.filters.items())))
+
+
+def prepare(text: str, *, user: AnyUser, filters: dict[str, str] | None = None) -> Matched:
+    """Match ``text`` as ``user`` (the first half of search())."""
+    sets = snapshots.current(timezone.now())
+    visible, shared = visible_and_shared(sets, user)
+    return _matched(text, parse(text), sets, visible, shared, filters)
+
+
 def search(
     text: str,
     *,
@@ -471,15 +506,8 @@ def search(
 ) -> SearchResults:
     """Search as ``user``. ``facet_limit`` caps how many values of a facet listed by count
     come back (the page shows a dozen); None returns them all."""
-    sets = snapshots.current(timezone.now())
-    visible, shared = visible_and_shared(sets, user)
-    return _search(
-        text,
-        parse(text),
-        sets,
-        visible,
-        shared=shared,
-        filters=filters,
+    return results(
+        prepare(text, user=user, filters=filters),
         sort=sort,
         page=page,
         per_page=per_page,
@@ -487,38 +515,47 @@ def search(
     )
 
 
-def _search(
+def _matched(
     text: str,
     query: Query,
     sets: snapshots.Sets,
     visible: BitMap,
-    *,
-    shared: BitMap | None = None,
-    filters: dict[str, str] | None = None,
-    sort: str = "relevance",
-    page: int | str | None = 1,
-    per_page: int = 20,
-    partial: bool = True,
+    shared: BitMap,
+    filters: dict[str, str] | None,
     synonyms: list[tuple[str, str]] | None = None,
-    facet_limit: int | None = None,
-) -> SearchResults:
-    """Search for ``query`` (parsed from ``text``); with ``partial``, entries matching
-    most of its words follow when all of them find fewer than a page. ``synonyms``, the
-    pairs that may expand the query, are read unless given."""
-    backend = get_backend()
+) -> Matched:
+    """The entries matching ``query`` (parsed from ``text``) that the searcher may see.
+    ``synonyms``, the pairs that may expand the query, are read unless given."""
     filters = {k: str(v) for k, v in (filters or {}).items() if k in facet_fields() and v}
-    options = {"visible": visible, "filters": filters}
     ignored = query.stop_words()
     only_common_words = bool(query.positive) and not query.without_stop_words().positive
     query = query.without_stop_words()
     if synonyms is None:
         synonyms = forgiving.synonym_pairs(query)
     expanded = forgiving.expand(query, synonyms)
-
     if only_common_words:
         hits, matches = BitMap(), 0  # not everything, as a query with no words to find would be
     else:
-        hits, matches = _matching(backend, sets, expanded, **options)
+        hits, matches = _matching(get_backend(), sets, expanded, visible=visible, filters=filters)
+    return Matched(text, query, expanded, sets, visible, shared, filters, hits, matches, ignored)
+
+
+def results(
+    matched: Matched,
+    *,
+    sort: str = "relevance",
+    page: int | str | None = 1,
+    per_page: int = 20,
+    partial: bool = True,
+    facet_limit: int | None = None,
+) -> SearchResults:
+    """The page of results of what ``matched``: ranked, counted and highlighted. With
+    ``partial``, entries matching most of the words follow when all of them find fewer
+    than a page."""
+    backend = get_backend()
+    sets, visible, filters = matched.sets, matched.visible, matched.filters
+    options = {"visible": visible, "filters": filters}
+    query, expanded, hits, matches = matched.query, matched.expanded, matched.hits, matched.matches
     corrected_text = ""
     if not hits and query.positive:
         replacements = corrections(backend, query, visible)
@@ -564,14 +601,14 @@ def _search(
         if shown:
             expanded = some_words  # highlights in full and partial matches alike
     return SearchResults(
-        text=text,
-        hits=_hits(backend, sets, expanded, ids, missing, shared or BitMap()),
+        text=matched.text,
+        hits=_hits(backend, sets, expanded, ids, missing, matched.shared),
         total=total,
         page=page_obj,
         facets=_facet_counts(sets, hits | partials.ids if partials else hits, facet_limit, filters),
         corrected_text=corrected_text,
         partial_total=partial_total,
-        ignored_words=ignored,
+        ignored_words=matched.ignored,
     )
 
 
@@ -654,13 +691,12 @@ def suggest(text: str, *, user: AnyUser, limit: int = 6) -> dict:
     if completions:
         alternatives = [Term((word,)) for word in completions]
         query = Query([*query.clauses[:-1], Clause(alternatives)])
-    results = None
+    page = None
     if query.positive:
         # The synonyms read for the completions cover the completed query too.
         reuse = synonyms if completions else None
-        results = _search(
-            query.text(), query, sets, visible, per_page=limit, partial=False, synonyms=reuse
-        )
+        matched = _matched(query.text(), query, sets, visible, BitMap(), None, synonyms=reuse)
+        page = results(matched, per_page=limit, partial=False)
     return {
         "query": text,
         "completions": completions,
@@ -671,6 +707,6 @@ def suggest(text: str, *, user: AnyUser, limit: int = 6) -> dict:
                 "type": hit.doc_type,
                 "subtitle": hit.subtitle,
             }
-            for hit in (results.hits if results else [])
+            for hit in (page.hits if page else [])
         ],
     }

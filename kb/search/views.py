@@ -5,10 +5,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from kb.core.ratelimits import rate_limited
-from kb.search import service
+from kb.search import pages, service
 from kb.search.forms import SearchForm
 
 FACET_VALUES_SHOWN = 12
@@ -19,16 +20,41 @@ def search_results(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     form.is_valid()  # invalid fields are dropped from cleaned_data and listed as errors
     text = form.cleaned_data.get("q", "")
-    results = service.search(
-        text,
-        user=request.user,
-        filters=form.filters(),
-        sort=form.cleaned_data.get("sort") or "relevance",
-        page=request.GET.get("page"),
-        per_page=settings.KB_PAGE_SIZE,
-        facet_limit=FACET_VALUES_SHOWN,
-    )
     active = form.filters()
+    sort = form.cleaned_data.get("sort") or "relevance"
+    matched = service.prepare(text, user=request.user, filters=active)
+    # The results of a full page seen by someone who sees only what is public are the
+    # same for everyone like them (kb.search.pages); they depend on the whole query string.
+    shared_page = matched.public_only and len(matched.hits) >= settings.KB_PAGE_SIZE
+    params = sorted((name, tuple(values)) for name, values in request.GET.lists())
+    page_key = pages.key(matched.key(), tuple(params))
+    body = pages.get(page_key, matched.sets, matched.hits) if shared_page else None
+    if body is None:
+        results = service.results(
+            matched,
+            sort=sort,
+            page=request.GET.get("page"),
+            per_page=settings.KB_PAGE_SIZE,
+            facet_limit=FACET_VALUES_SHOWN,
+        )
+        body = render_to_string(
+            "search/results_body.html",
+            _body_context(request, form, results, active, sort),
+            request,
+        )
+        if shared_page:
+            pages.put(page_key, matched.sets, matched.hits, body)
+    context = {"text": text, "hidden_filters": active, "sort": sort, "body": body}
+    return render(request, "search/results.html", context)
+
+
+def _body_context(
+    request: HttpRequest,
+    form: SearchForm,
+    results: service.SearchResults,
+    active: dict[str, str],
+    sort: str,
+) -> dict:
     link = _Links(request)
     labels = {(f.name, f.value): f.label for f in results.all_facet_values()}
     facets = [
@@ -57,17 +83,14 @@ def search_results(request: HttpRequest) -> HttpResponse:
         }
         for name, value in active.items()
     ]
-    context = {
-        "form": form,
+    return {
         "results": results,
         "page": results.page,
         "facets": facets,
         "active_filters": active_filters,
-        "hidden_filters": active,
-        "sort": form.cleaned_data.get("sort") or "relevance",
+        "sort": sort,
         "form_errors": {k: v for k, v in form.errors.items() if k != "q"},
     }
-    return render(request, "search/results.html", context)
 
 
 class _Links:

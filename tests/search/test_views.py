@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from kb.core.models import Status
 from kb.search import matches as match_cache
+from kb.search import pages as search_pages
 from kb.search import service
 from tests.factories import ArticleFactory, CaseStudyFactory
 
@@ -81,6 +82,7 @@ def test_a_results_page_costs_the_same_queries_whatever_its_size(
     settings.KB_PAGE_SIZE = page_size
     reader_client.get(URL, {"q": "newsletter"})  # warm the session and content types
     match_cache.forget()  # and measure a search not asked before
+    search_pages.forget()
     # Session, user, permissions (2), profile and unread notifications for the header; for
     # the results the newest index change, the searcher's own entries, the synonyms of the
     # query's words, the matching ids, then either their tiers and scores (few hits) or the
