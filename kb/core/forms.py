@@ -7,6 +7,7 @@ import copy
 
 from django import forms
 from django.db import models
+from django.forms.renderers import Jinja2
 from django.urls import reverse
 
 from kb.core.models import REVIEW_INTERVAL_MAX_MONTHS
@@ -110,6 +111,9 @@ class ContentForm(VersionedForm):
     # The Markdown fields the editor works on: an image added on the form without
     # JavaScript goes at the end of one of them (see kb.content.editing).
     MARKDOWN_FIELDS: tuple[str, ...] = ()
+    # Django's own widget templates for Jinja2: its template engine renders each option
+    # of a select through two included templates, most of an edit page's time (README).
+    default_renderer = Jinja2()
 
     class Meta:
         formfield_callback = https_url_fields
