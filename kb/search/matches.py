@@ -15,8 +15,6 @@ compressed and their number is bounded (KB_SEARCH_MATCH_CACHE, least recently us
 first out), so memory stays bounded whatever is asked.
 """
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,6 +23,7 @@ from pyroaring import BitMap, FrozenBitMap
 
 from kb.search.backends.base import SearchBackend
 from kb.search.query import Query
+from kb.search.recent import Recent
 from kb.search.snapshot import Sets
 
 # More changed entries than this are cheaper to match afresh with the whole query.
@@ -38,20 +37,17 @@ class _Match:
     ids: FrozenBitMap
 
 
-_lock = threading.Lock()
-_matches: OrderedDict[tuple[str, str], _Match] = OrderedDict()
+_matches: Recent[_Match] = Recent("KB_SEARCH_MATCH_CACHE")
 
 
 def match(backend: SearchBackend, sets: Sets, query: Query) -> BitMap:
     """backend.match(query), from memory when the same query was matched before, brought
     up to date with the changes ``sets`` has seen since. The set returned is frozen: it
     is shared with the next search asking the same."""
-    limit = settings.KB_SEARCH_MATCH_CACHE
-    if not limit:
+    if not settings.KB_SEARCH_MATCH_CACHE:
         return backend.match(query)
     key = (connection.alias, repr(query.clauses))
-    with _lock:
-        known = _matches.get(key)
+    known = _matches.get(key)
     ids = None
     if known is not None and known.epoch == sets.epoch and known.seq <= sets.change[0]:
         changed = sets.changed_since(known.seq)
@@ -62,12 +58,7 @@ def match(backend: SearchBackend, sets: Sets, query: Query) -> BitMap:
     if ids is None:
         ids = FrozenBitMap(backend.match(query))
     # Made from ``sets`` (or later): a change after it is matched again next time.
-    remembered = _Match(sets.epoch, sets.change[0], ids)
-    with _lock:
-        _matches[key] = remembered
-        _matches.move_to_end(key)
-        while len(_matches) > limit:
-            _matches.popitem(last=False)
+    _matches.put(key, _Match(sets.epoch, sets.change[0], ids))
     return ids
 
 
@@ -75,5 +66,4 @@ def forget() -> None:
     """Drop every remembered match: for tests, and for the benchmark's timings of
     queries new to the process. A rebuilt index needs no call: its sets load whole, in a
     new epoch, and every match remembered before is matched afresh."""
-    with _lock:
-        _matches.clear()
+    _matches.clear()

@@ -23,8 +23,6 @@ the hits are kept as a digest, not as a set.
 """
 
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,6 +30,7 @@ from django.db import connection
 from django.utils import timezone
 from pyroaring import BitMap
 
+from kb.search.recent import Recent
 from kb.search.snapshot import Sets
 
 
@@ -47,8 +46,7 @@ def _digest(hits: BitMap) -> bytes:
     return hashlib.blake2b(hits.serialize(), digest_size=16).digest()
 
 
-_lock = threading.Lock()
-_pages: OrderedDict[tuple, _Page] = OrderedDict()
+_pages: Recent[_Page] = Recent("KB_SEARCH_PAGE_CACHE")
 
 
 def key(*parts: object) -> tuple:
@@ -61,10 +59,7 @@ def get(page_key: tuple, sets: Sets, hits: BitMap) -> str | None:
     changed since it was made."""
     if not settings.KB_SEARCH_PAGE_CACHE:
         return None
-    with _lock:
-        known = _pages.get(page_key)
-        if known is not None:
-            _pages.move_to_end(page_key)
+    known = _pages.get(page_key)
     if known is None or known.epoch != sets.epoch or known.seq > sets.change[0]:
         return None
     if known.hits != _digest(hits):
@@ -76,18 +71,10 @@ def get(page_key: tuple, sets: Sets, hits: BitMap) -> str | None:
 
 
 def put(page_key: tuple, sets: Sets, hits: BitMap, html: str) -> None:
-    limit = settings.KB_SEARCH_PAGE_CACHE
-    if not limit:
-        return
-    page = _Page(sets.epoch, sets.change[0], _digest(hits), html)
-    with _lock:
-        _pages[page_key] = page
-        _pages.move_to_end(page_key)
-        while len(_pages) > limit:
-            _pages.popitem(last=False)
+    if settings.KB_SEARCH_PAGE_CACHE:
+        _pages.put(page_key, _Page(sets.epoch, sets.change[0], _digest(hits), html))
 
 
 def forget() -> None:
     """Drop every remembered page: for tests and the benchmark's first-time timings."""
-    with _lock:
-        _pages.clear()
+    _pages.clear()

@@ -25,10 +25,12 @@ def search_results(request: HttpRequest) -> HttpResponse:
     matched = service.prepare(text, user=request.user, filters=active)
     # The results of a full page seen by someone who sees only what is public are the
     # same for everyone like them (kb.search.pages); they depend on the whole query string.
-    shared_page = matched.public_only and len(matched.hits) >= settings.KB_PAGE_SIZE
-    params = sorted((name, tuple(values)) for name, values in request.GET.lists())
-    page_key = pages.key(matched.key(), tuple(params))
-    body = pages.get(page_key, matched.sets, matched.hits) if shared_page else None
+    page_key = None
+    body = None
+    if matched.public_only and len(matched.hits) >= settings.KB_PAGE_SIZE:
+        params = sorted((name, tuple(values)) for name, values in request.GET.lists())
+        page_key = pages.key(matched.key(), tuple(params))
+        body = pages.get(page_key, matched.sets, matched.hits)
     if body is None:
         results = service.results(
             matched,
@@ -42,7 +44,7 @@ def search_results(request: HttpRequest) -> HttpResponse:
             _body_context(request, form, results, active, sort),
             request,
         )
-        if shared_page:
+        if page_key is not None:
             pages.put(page_key, matched.sets, matched.hits, body)
     context = {"text": text, "hidden_filters": active, "sort": sort, "body": body}
     return render(request, "search/results.html", context)
