@@ -6,7 +6,9 @@ through the site's public paths; they time nothing.
 
 import asyncio
 import io
+import itertools
 import threading
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -132,13 +134,19 @@ def dict_of_lists(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
 def one_request_at_a_time(live_server):
     """The live server's threads share the test database's one connection (SQLite in
     memory), so concurrent transactions would trip over each other's savepoints: serve a
-    request at a time. The clients still run concurrently."""
+    request at a time. The clients still run concurrently. It plays two workers: its
+    answers say they were served by worker 1 and worker 2 in turn."""
     server = live_server.thread.httpd
     app, lock = server.get_app(), threading.Lock()
+    turns = itertools.cycle(["1", "2"])
 
     def serial(environ, start_response):
+        def start(status, headers, exc_info=None):
+            return start_response(status, [*headers, (load.SERVED_BY, served_by)], exc_info)
+
         with lock:
-            return app(environ, start_response)
+            served_by = next(turns)
+            return app(environ, start)
 
     server.set_app(serial)
     yield live_server
@@ -163,7 +171,8 @@ def test_the_mixed_load_writes_through_the_form_and_finds_each_write_on_every_wo
 
     reader_session, editor_session = asyncio.run(sessions())
     plan = load.LoadPlan(
-        bases=[base, base],  # the same server as two workers: each is polled
+        base=base,
+        workers=2,  # each write must be found by both
         search_path=reverse("search:results"),
         searches=[{"q": "linkedin"}, {"q": "video OR podcast"}],
         readers=[reader_session, reader_session],
@@ -249,3 +258,36 @@ def test_the_form_reader_submits_what_a_browser_would(page: str, expected: list)
 def test_the_form_reader_refuses_a_page_without_an_edit_form() -> None:
     with pytest.raises(ValueError, match="no edit form"):
         load.edit_form('<form method="post"><input name="q"></form>')
+
+
+class _Workers:
+    """Searches answered by two workers in turn; only ``fresh`` ones show the item."""
+
+    def __init__(self, fresh: set[str]) -> None:
+        self.turns = itertools.cycle(["1", "2"])
+        self.fresh = fresh
+
+    async def get(self, url: str, params: dict | None = None) -> load.Response:
+        worker = next(self.turns)
+        body = '<a href="/item/">' if worker in self.fresh else "No results"
+        return load.Response(200, [(load.SERVED_BY, worker)], body)
+
+
+@pytest.mark.parametrize(("fresh", "found"), [({"1", "2"}, True), ({"1"}, False)])
+def test_a_write_is_fresh_only_once_every_worker_has_found_it(fresh: set[str], found: bool):
+    plan = load.LoadPlan(
+        base="http://127.0.0.1:1",
+        workers=2,
+        search_path="/search/",
+        searches=[],
+        readers=[],
+        editors=[],
+        targets=[],
+        freshness_timeout=0.3,
+        poll_interval=0.01,
+    )
+    target = load.Target("/item/edit/", "/item/")
+    waited = asyncio.run(
+        load._until_found(plan, _Workers(fresh), target, ("benchfresh", time.perf_counter()))
+    )
+    assert (waited is not None) is found

@@ -1,10 +1,11 @@
 """The load benchmark: real HTTP against gunicorn workers, as production serves the KB.
 
-Each worker runs in its own gunicorn master on its own loopback port (`--workers 1`), so
-the benchmark can address every worker by itself: a search is sent to the workers in
-turn, as a shared socket would spread them, and after a write each worker is polled on
-its own port until the saved item shows in its results — the write is "fresh" only
-when every worker finds it. Per-worker memory is read from /proc.
+The load runs against one gunicorn master whose workers share its listening socket, as
+deployed: whichever worker is free takes the next request. Each response says which
+worker answered (kb.search.benchmark.wsgi), so after a write the item's word is searched
+until every worker has found it — the write is "fresh" only then. A fresh worker's first
+search and memory are measured on masters of one worker each, on ports of their own, so
+each worker can be addressed by itself; memory is read from /proc.
 
 Writes are what an editor does: GET the item's edit page, POST the form back with its
 CSRF token and every field as rendered, the title changed to carry a new word. Clients
@@ -27,6 +28,9 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from kb.search.benchmark.readonly import Timing
+
+# The response header naming the worker that answered (added by kb.search.benchmark.wsgi).
+SERVED_BY = "X-Served-By"
 
 REQUEST_TIMEOUT = 120.0  # seconds; beyond gunicorn's own 30 s worker timeout
 
@@ -261,6 +265,7 @@ def start_workers(
     timeout: int = 30,
     config: Path | None = None,
     processes: int = 1,
+    app: str = "config.wsgi:application",
 ) -> list[Worker]:
     """Start ``count`` gunicorn masters of ``processes`` workers each (one by default, so
     each worker has a port of its own) and wait until each answers.
@@ -279,7 +284,7 @@ def start_workers(
             sys.executable,
             "-m",
             "gunicorn",
-            "config.wsgi:application",
+            app,
             f"--workers={processes}",
             f"--bind=127.0.0.1:{port}",
             f"--timeout={timeout}",
@@ -397,7 +402,8 @@ class LoadResult:
 
 @dataclass
 class LoadPlan:
-    bases: list[str]
+    base: str  # one gunicorn master: its workers share the listening socket
+    workers: int  # how many, each to find every write (by kb.search.benchmark.wsgi)
     search_path: str
     searches: list[dict]
     readers: list[Session]  # one per client
@@ -427,16 +433,15 @@ async def _drive(plan: LoadPlan) -> LoadResult:
         for turn in itertools.count():
             if time.perf_counter() >= deadline:
                 return
-            base = plan.bases[(number + turn) % len(plan.bases)]
             n = next(requests)
             if plan.write_every and n % plan.write_every == plan.write_every - 1:
                 target = next(targets)
-                written = await _write(editor, base, target, n, result)
+                written = await _write(editor, plan.base, target, n, result)
                 if written is not None:
                     polls.append(asyncio.create_task(_until_found(plan, reader, target, written)))
             else:
                 params = plan.searches[(number * 7 + turn) % len(plan.searches)]
-                await _search(reader, base + plan.search_path, params, result)
+                await _search(reader, plan.base + plan.search_path, params, result)
 
     await asyncio.gather(*(client(i) for i in range(plan.clients)))
     result.seconds = time.perf_counter() - started
@@ -505,19 +510,26 @@ def _letters(number: int) -> str:
 async def _until_found(
     plan: LoadPlan, session: Session, target: Target, written: tuple[str, float]
 ) -> float | None:
+    """Seconds from the save until every worker has answered a search for its word with
+    the item (None: some worker did not within the timeout).
+
+    Each round asks as many searches at once as there are workers: queued together, they
+    are taken by different workers, as the workers free up."""
     word, saved = written
     link = f'href="{target.url}"'
+    found: set[str | None] = set()
 
-    async def on(base: str) -> float | None:
-        while (waited := time.perf_counter() - saved) < plan.freshness_timeout:
-            try:
-                answer = await session.get(base + plan.search_path, {"q": word})
-                if answer.status == 200 and link in answer.body:
-                    return time.perf_counter() - saved
-            except (OSError, TimeoutError):
-                pass
-            await asyncio.sleep(min(plan.poll_interval, plan.freshness_timeout - waited))
-        return None
+    async def ask() -> None:
+        try:
+            answer = await session.get(plan.base + plan.search_path, {"q": word})
+        except (OSError, TimeoutError):
+            return
+        if answer.status == 200 and link in answer.body:
+            found.add(answer.header(SERVED_BY))
 
-    found = await asyncio.gather(*(on(base) for base in plan.bases))
-    return None if None in found else max(found)
+    while (waited := time.perf_counter() - saved) < plan.freshness_timeout:
+        await asyncio.gather(*(ask() for _ in range(plan.workers)))
+        if len(found) >= plan.workers:
+            return time.perf_counter() - saved
+        await asyncio.sleep(min(plan.poll_interval, plan.freshness_timeout - waited))
+    return None
