@@ -14,7 +14,7 @@ from kb.workflow.services import content_transition
 from tests.factories import ArticleFactory
 
 # The statements that look a query's words up in the full-text index.
-FULL_TEXT = ("search_fts", "search_vector", "search_matching")
+FULL_TEXT = ("search_fts", "search_vector", "search_match_ids")
 
 
 def found(text: str, user) -> list[str]:

@@ -62,13 +62,13 @@ def test_the_migrated_full_text_structures_are_those_the_backend_installs_today(
                 sql.split()[2] for sql in recorder.statements if sql.startswith("CREATE TRIGGER")
             )
             cursor.execute(
-                "SELECT prosrc, proconfig FROM pg_proc WHERE proname = 'search_matching'"
+                "SELECT prosrc, proconfig FROM pg_proc WHERE proname LIKE 'search_match%'"
             )
             (matching,) = cursor.fetchall()
             assert [
                 (sql.split("$$")[1], ["enable_seqscan=off"])
                 for sql in recorder.statements
-                if "FUNCTION search_matching" in sql
+                if "FUNCTION search_match_ids" in sql
             ] == [matching]
             cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'search_%'")
             indexes = {row[0] for row in cursor.fetchall()}
