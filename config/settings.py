@@ -148,6 +148,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An address past its wrong passwords, whatever the names, gets the 429 page.
+    "kb.accounts.throttle.throttle_sign_in",
     # Off unless SSO_HEADER is set; must run before LoginRequiredMiddleware.
     "kb.accounts.sso.TrustedProxyRemoteUserMiddleware",
     # An intranet: every view needs a signed-in user unless marked @login_not_required.
@@ -242,6 +244,9 @@ KB_RATE_LIMITS = {
     "preview": envrate("RATE_LIMIT_PREVIEW", "60/m"),
     "export": envrate("RATE_LIMIT_EXPORT", "30/m"),
     "pdf": envrate("RATE_LIMIT_PDF", "10/m"),
+    # Wrong passwords from one address, whatever the names (kb.accounts.throttle); per
+    # address, not per person, and over a quarter of an hour.
+    "sign-in failures": envrate("RATE_LIMIT_SIGN_IN_FAILURES", "30/15m"),
 }
 RATELIMIT_VIEW = "kb.core.views.too_many_requests"
 # Only for anyone not signed in (the health check is the one such view, unlimited).

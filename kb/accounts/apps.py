@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from kb.accounts import signals  # noqa: F401  (connects the receivers)
+        from kb.accounts import signals, throttle  # noqa: F401  (connects the receivers)

@@ -27,6 +27,7 @@ def test_the_defaults_are_far_above_what_a_person_does() -> None:
         "preview": "60/m",
         "export": "30/m",
         "pdf": "10/m",
+        "sign-in failures": "30/15m",  # per address (tests/accounts/test_spraying.py)
     }
 
 
