@@ -39,21 +39,31 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
     "img": {"src", "alt", "title"},
     "code": {"class"},
+    # A table column's alignment (`|:--:|`), turned into a class after sanitising: no
+    # style attribute, which the Content-Security-Policy would refuse anyway.
+    "th": {"align"},
+    "td": {"align"},
 }
+ALIGNMENTS = {"left", "center", "right"}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 LITE_TAGS = {"a", "blockquote", "br", "code", "em", "li", "ol", "p", "pre", "strong", "ul"}
 LITE_ATTRIBUTES = {"*": set(), "a": {"href", "title"}}
 EXTENSIONS = ["extra", "sane_lists", "smarty"]
+# Tables say a column's alignment with an align attribute rather than a style attribute.
+EXTENSION_CONFIGS = {"extra": {"tables": {"use_align_attribute": True}}}
 LINK_REL = "noopener noreferrer nofollow"
 
 # Bump when the renderer or the allow-list changes, so cached HTML is re-rendered.
-RENDER_VERSION = "2"
+RENDER_VERSION = "3"
 
 _LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
 
 
 def _keep_language_class(tag: str, attribute: str, value: str) -> str | None:
-    """Fenced code's ``language-x`` class is the only class kept (no borrowing site styles)."""
+    """Fenced code's ``language-x`` class is the only class kept (no borrowing site styles);
+    a table cell's alignment only when it is one."""
+    if attribute == "align":
+        return value if value in ALIGNMENTS else None
     if attribute != "class":
         return value
     classes = [name for name in value.split() if _LANGUAGE_CLASS.fullmatch(name)]
@@ -66,7 +76,7 @@ def sanitize_html(
     tags: set[str] = ALLOWED_TAGS,
     attributes: dict[str, set[str]] = ALLOWED_ATTRIBUTES,
 ) -> str:
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=tags,
         attributes=attributes,
@@ -75,6 +85,11 @@ def sanitize_html(
         link_rel=LINK_REL,
         strip_comments=True,
     )
+    # A cell's only attribute, serialised exactly by nh3; text and code hold "&lt;td".
+    return _ALIGNED_CELL.sub(r'<\1 class="align-\2">', clean)
+
+
+_ALIGNED_CELL = re.compile(r'<(td|th) align="(left|center|right)">')
 
 
 # nh3 serialises every attribute double-quoted with " and > escaped, so this is exact.
@@ -138,7 +153,12 @@ def _render_cached(
     html = cache.get(key)
     if html is None:
         html = sanitize_html(
-            md.markdown(text, extensions=EXTENSIONS, output_format="html"),
+            md.markdown(
+                text,
+                extensions=EXTENSIONS,
+                extension_configs=EXTENSION_CONFIGS,
+                output_format="html",
+            ),
             tags=tags,
             attributes=attributes,
         )

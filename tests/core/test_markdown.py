@@ -73,6 +73,29 @@ def test_it_keeps_what_markdown_features_need() -> None:
     assert "<dt>Term</dt>" in html and "<dd>Definition</dd>" in html
 
 
+def test_a_tables_column_alignment_is_kept_as_a_class() -> None:
+    html = render_markdown("| Metric | Before | After |\n|:--|:-:|--:|\n| Reach | 1 | 2 |\n")
+    assert '<th class="align-left">Metric</th>' in html
+    assert '<th class="align-center">Before</th>' in html
+    assert '<td class="align-right">2</td>' in html
+    assert "style=" not in html  # the Content-Security-Policy refuses style attributes
+
+
+def test_only_a_cells_known_alignments_survive() -> None:
+    html = render_markdown(
+        '<table><tr><td align="justify" style="color: red">x</td>'
+        '<td align="right" onclick="steal()">y</td><td align="left">z</td></tr></table>'
+    )
+    assert '<td>x</td><td class="align-right">y</td><td class="align-left">z</td>' in html
+    assert "onclick" not in html and "style" not in html and "justify" not in html
+
+
+def test_writing_about_align_attributes_leaves_the_text_as_written() -> None:
+    html = render_markdown('Use `<td align="left">` for td align="left" cells.')
+    assert '<code>&lt;td align="left"&gt;</code>' in html
+    assert "class=" not in html
+
+
 def test_code_keeps_only_its_language_class() -> None:
     html = render_markdown('<code class="language-js hidden overlay">x</code>')
     assert html == '<p><code class="language-js">x</code></p>'

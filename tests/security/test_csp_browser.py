@@ -156,6 +156,17 @@ def test_case_study_charts_are_drawn_in_the_theme_colours(tab_for, reader) -> No
     assert all(fill.startswith("rgb(") and fill != "rgb(0, 0, 0)" for fill in fills), fills
 
 
+def test_a_markdown_tables_alignment_shows_without_a_style_attribute(tab_for, reader) -> None:
+    article = ArticleFactory(
+        body="| Metric | Before | After |\n|:--|:-:|--:|\n| Reach | 1,200 | 4,800 |\n"
+    )
+    page = tab_for(reader)
+    page.goto(article.get_absolute_url())
+    cells = page.locator(".prose tbody td")
+    aligned = cells.evaluate_all("cells => cells.map(c => getComputedStyle(c).textAlign)")
+    assert aligned == ["left", "center", "right"]
+
+
 def test_the_adoption_dashboard_draws_its_charts(
     tab_for,
     editor,
