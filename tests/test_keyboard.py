@@ -1,5 +1,5 @@
-"""The keyboard in a real browser: Escape closes the account menu and the search
-suggestions, the suggestions close when focus leaves the box, the option the arrow keys
+"""The keyboard in a real browser: Escape (or a click elsewhere) closes the account menu,
+Escape the search suggestions, the suggestions close when focus leaves the box, the option the arrow keys
 reach is plainly marked, and a form sent back with errors puts the focus on the first.
 
 What static/js/forms.js and static/js/search.js add to pages that work without them.
@@ -72,6 +72,26 @@ def test_escape_closes_the_account_menu_and_gives_focus_back_to_it(
     page.keyboard.press("Escape")
     expect(following).to_be_hidden()
     expect(toggle).to_be_focused()
+    page.context.close()
+
+
+def test_a_click_outside_the_account_menu_closes_it_and_one_inside_does_not(
+    browser: "Browser", live_server, reader: AbstractUser
+) -> None:
+    from playwright.sync_api import expect
+
+    page = _tab(browser, live_server, reader, DESKTOP)
+    page.goto("/")
+    menu = page.locator("details.user-menu")
+    following = menu.get_by_role("link", name="Following")
+
+    menu.locator("summary").click()
+    expect(following).to_be_visible()
+    menu.locator(".user-menu-panel").click(position={"x": 2, "y": 2})  # its own padding
+    expect(following).to_be_visible()
+    page.locator("main h1, main h2").first.click()
+    expect(following).to_be_hidden()
+    expect(menu).not_to_have_attribute("open", "")
     page.context.close()
 
 

@@ -68,6 +68,14 @@
     });
   });
 
+  // A click anywhere outside the open account menu closes it, as a menu does; the focus
+  // stays where the click put it.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+
   var invalid = document.querySelector(
     "main form [aria-invalid=true], main form .errorlist ~ :is(input, select, textarea), main form .field-error :is(input, select, textarea)"
   );
