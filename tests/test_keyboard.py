@@ -1,6 +1,7 @@
 """The keyboard in a real browser: Escape (or a click elsewhere) closes the account menu,
-Escape the search suggestions, the suggestions close when focus leaves the box, the option the arrow keys
-reach is plainly marked, and a form sent back with errors puts the focus on the first.
+Escape the search suggestions, the suggestions close when focus leaves the box, the
+option the arrow keys reach is plainly marked, and a form sent back with errors puts the
+focus on the first.
 
 What static/js/forms.js and static/js/search.js add to pages that work without them.
 """
