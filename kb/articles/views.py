@@ -40,7 +40,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "article": article,
         "case_studies": article.related_case_studies.published(),
         "research": article.related_research.published(),
-        "related": related_by_tags(article, Article.objects.published()),
+        "related": related_by_tags(article),
         "can_edit": article.can_edit(request.user),
         "comment_thread": comment_thread(article, request.user),
     }

@@ -34,7 +34,7 @@ def case_study_detail(request: HttpRequest, slug: str) -> HttpResponse:
     item_read.send(sender=CaseStudy, item=case_study, user=request.user)
     context = {
         "case_study": case_study,
-        "related": related_by_tags(case_study, CaseStudy.objects.published()),
+        "related": related_by_tags(case_study),
         "articles": case_study.articles.published().select_related("author"),
         "can_edit": case_study.can_edit(request.user),
         "comment_thread": comment_thread(case_study, request.user),

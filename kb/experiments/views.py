@@ -40,7 +40,7 @@ def experiment_detail(request: HttpRequest, slug: str) -> HttpResponse:
     item_read.send(sender=Experiment, item=experiment, user=request.user)
     context = {
         "experiment": experiment,
-        "related": related_by_tags(experiment, Experiment.objects.published()),
+        "related": related_by_tags(experiment),
         "can_edit": experiment.can_edit(request.user),
         "can_promote": experiment.is_finished
         and experiment.promoted_to_id is None

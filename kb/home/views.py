@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -20,7 +20,7 @@ from kb.comments.models import for_cards
 from kb.core import published_cache as cache
 from kb.core.evidence import EVIDENCE_FIELD, EvidenceLevel, graded_models
 from kb.core.headline import Headline
-from kb.core.lists import paginate, related_queryset
+from kb.core.lists import by_pk, paginate, related_queryset
 from kb.core.registry import ContentKind, kind_for, kinds_where
 from kb.core.views import content_model_or_404, get_viewable_or_404
 from kb.follows.services import for_you
@@ -249,14 +249,14 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 Section(
                     kind=kind,
                     model_name=model._meta.model_name,
-                    items=_by_pk(for_cards(model.objects.published()), pks),
+                    items=by_pk(for_cards(model.objects.published()), pks),
                     count=count,
                 )
             )
     strongest = []
     for model in graded_models([model for model, _ in on_topic_pages]):
         pks = [pk for label, pk in chosen["strongest"] if label == model._meta.label]
-        strongest += _by_pk(model.objects.published(), pks)
+        strongest += by_pk(model.objects.published(), pks)
     strongest.sort(key=lambda item: (-item.evidence_level, -item.published_at.timestamp()))
     advocates = AdvocateProfile.objects.listed().filter(expertise=tag)
     context = {
@@ -283,14 +283,6 @@ def _topic_choice(tag: Tag, on_topic_pages: list[tuple[type, ContentKind]]) -> d
         "levels": summary.levels,
         "strongest": [(type(item)._meta.label, item.pk) for item in summary.strongest],
     }
-
-
-def _by_pk(queryset: QuerySet, pks: list[int]) -> list:
-    """The items with these pks, in their order (one query even for none: the same
-    queries however many items a tag has)."""
-    wanted = Q(pk__in=pks) if pks else Q(pk=None)
-    found = {item.pk: item for item in queryset.filter(wanted)}
-    return [found[pk] for pk in pks if pk in found]
 
 
 def related_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:

@@ -74,7 +74,7 @@ def research_detail(request: HttpRequest, slug: str) -> HttpResponse:
     item_read.send(sender=ResearchLink, item=link, user=request.user)
     context = {
         "link": link,
-        "related": related_by_tags(link, ResearchLink.objects.published()),
+        "related": related_by_tags(link),
         "articles": link.articles.published().select_related("author"),
         "can_edit": link.can_edit(request.user),
         "export_formats": EXPORT_FORMATS.values(),

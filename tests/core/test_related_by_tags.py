@@ -36,7 +36,7 @@ def test_items_sharing_more_tags_come_first_then_the_newest() -> None:
     )
     CaseStudyFactory(title="Shares none", tags=["gardening"])
 
-    related = related_by_tags(story, CaseStudy.objects.published(), limit=5)
+    related = related_by_tags(story, limit=5)
 
     assert titles(related) == [
         "Shares three",
@@ -55,7 +55,7 @@ def test_only_the_given_items_of_the_same_kind_are_related_never_the_item_itself
     ResearchLinkFactory(title="Research sharing both", tags=["linkedin", "video"])
     same_id_elsewhere = CaseStudyFactory(title="Published", tags=["linkedin"])
 
-    related = related_by_tags(story, CaseStudy.objects.published())
+    related = related_by_tags(story)
 
     assert titles(related) == [same_id_elsewhere.title]
 
@@ -66,14 +66,47 @@ def test_the_limit_holds_whichever_tier_fills_it() -> None:
         CaseStudyFactory(title=f"Two {n}", tags=["linkedin", "video"])
         CaseStudyFactory(title=f"One {n}", tags=["video"])
 
-    assert len(related_by_tags(story, CaseStudy.objects.published(), limit=2)) == 2
-    assert titles(related_by_tags(story, CaseStudy.objects.published(), limit=4))[3].startswith(
-        "One"
-    )
+    assert len(related_by_tags(story, limit=2)) == 2
+    assert titles(related_by_tags(story, limit=4))[3].startswith("One")
 
 
 def test_an_untagged_item_has_nothing_related(django_assert_num_queries) -> None:
     story = CaseStudyFactory()
     CaseStudyFactory(tags=["linkedin"])
     with django_assert_num_queries(1):
-        assert related_by_tags(story, CaseStudy.objects.published()) == []
+        assert related_by_tags(story) == []
+
+
+def test_which_items_are_related_is_kept_and_the_items_read_afresh(
+    django_assert_num_queries,
+) -> None:
+    story = CaseStudyFactory(tags=["linkedin", "video"])
+    other = CaseStudyFactory(title="Before", tags=["linkedin", "video"])
+    assert titles(related_by_tags(story)) == ["Before"]
+    story = CaseStudy.objects.get(pk=story.pk)
+    # The item's tags and the related items: nothing counted again.
+    with django_assert_num_queries(2):
+        related_by_tags(story)
+    other.title = "After"
+    other.save()
+    assert titles(related_by_tags(story)) == ["After"]
+
+
+def test_an_item_published_unpublished_or_retagged_changes_what_is_related() -> None:
+    story = CaseStudyFactory(tags=["linkedin", "video"])
+    first = CaseStudyFactory(title="First", tags=["linkedin"])
+    assert titles(related_by_tags(story)) == ["First"]
+
+    second = CaseStudyFactory(title="Second", tags=["linkedin", "video"])
+    assert titles(related_by_tags(story)) == ["Second", "First"]
+
+    second.status = Status.DRAFT
+    second.save()
+    assert titles(related_by_tags(story)) == ["First"]
+
+    first.tags.set(["gardening"])
+    assert titles(related_by_tags(story)) == []
+
+    story.tags.set(["gardening"])
+    story = CaseStudy.objects.get(pk=story.pk)
+    assert titles(related_by_tags(story)) == ["First"]
