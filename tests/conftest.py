@@ -3,6 +3,7 @@ system Chromium for real-browser tests."""
 
 import importlib.util
 import os
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from kb.core import fragments
 from kb.core.permissions import ADVOCATE, EDITOR, READER
 from kb.search import matches as match_cache
 from kb.search import pages as search_pages
@@ -65,6 +67,19 @@ def _forget_content_types_after_a_flush(request) -> Iterator[None]:
 def _fast_password_hashing(settings) -> None:
     """Real hashers cost ~0.25 s a user; tests need no protection against brute force."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _content_version_on_every_write(request, monkeypatch) -> None:
+    """Tests run inside a transaction that never commits, so the content version
+    (kb.core.fragments) moves on at each change, as each commit would; tests of real
+    transactions (``transaction=True``) keep Django's on-commit."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        return
+    monkeypatch.setattr(
+        fragments, "transaction", types.SimpleNamespace(on_commit=lambda func, *a, **k: func())
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -58,6 +58,8 @@ DERIVED = {
     "search.indexqueue",
     "search.indexstate",
     "search.indexchange",
+    # What the shared parts of pages were rendered from (kb.core.fragments): a counter.
+    "core.contentversion",
     # A sign-in lock-out in progress (django-axes) lasts minutes; its audit logs are kept.
     "axes.accessattempt",
     "axes.accessattemptexpiration",

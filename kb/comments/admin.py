@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from kb.comments.models import Comment, commentable_types
+from kb.core import fragments
 
 ADMIN_HIDE_REASON = "Hidden from the admin"
 
@@ -64,6 +65,7 @@ class CommentAdmin(admin.ModelAdmin):
         count = queryset.filter(hidden_at__isnull=True).update(
             hidden_at=timezone.now(), hidden_by=request.user, hidden_reason=ADMIN_HIDE_REASON
         )
+        fragments.changed()  # update() sends no signal; cards count the comments shown
         self._report(request, count, "hidden")
 
     @admin.action(description="Unhide selected comments", permissions=["change"])
@@ -71,4 +73,5 @@ class CommentAdmin(admin.ModelAdmin):
         count = queryset.filter(hidden_at__isnull=False).update(
             hidden_at=None, hidden_by=None, hidden_reason=""
         )
+        fragments.changed()
         self._report(request, count, "unhidden")

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from kb.core import fragments
 from kb.core.forms import URL_FIELD_OPTIONS, VersionedForm
 from kb.core.permissions import can_publish
 from kb.freshness.services import review_after_edit
@@ -152,11 +153,15 @@ class ContentAdmin(SourceLinkAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Feature selected items", permissions=["publish"])
     def feature(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._report(request, queryset.filter(featured=False).update(featured=True), "featured")
+        count = queryset.filter(featured=False).update(featured=True)
+        fragments.changed()  # update() sends no signal
+        self._report(request, count, "featured")
 
     @admin.action(description="Stop featuring selected items", permissions=["publish"])
     def unfeature(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._report(request, queryset.filter(featured=True).update(featured=False), "unfeatured")
+        count = queryset.filter(featured=True).update(featured=False)
+        fragments.changed()
+        self._report(request, count, "unfeatured")
 
     def delete_model(self, request: HttpRequest, obj) -> None:
         """Deleting moves the item to the trash, restorable for KB_TRASH_DAYS days."""

@@ -8,9 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from kb.core import published_signals
+        from kb.core import fragments, published_signals
         from kb.core.tags import ensure_tag_slug
 
         published_signals.connect()
+        fragments.connect()
 
         pre_save.connect(ensure_tag_slug, sender="taggit.Tag", dispatch_uid="kb-tag-slug")

@@ -354,3 +354,17 @@ def content_models() -> dict[str, type[Content]]:
         for model in apps.get_models()
         if issubclass(model, Content) and not model._meta.abstract
     }
+
+
+class ContentVersion(models.Model):
+    """One row, whose number every committed change to what the shared rendered parts of
+    pages may show moves on (kb.core.fragments): a part kept under an older number is
+    never served again. In the database, so every process sees a change at once."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "content version"
+
+    def __str__(self) -> str:
+        return f"content version {self.version}"

@@ -12,11 +12,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from kb.advocates.models import AdvocateProfile
 from kb.comments.models import for_cards
+from kb.core import fragments
 from kb.core import published_cache as cache
 from kb.core.evidence import EVIDENCE_FIELD, EvidenceLevel, graded_models
 from kb.core.headline import Headline
@@ -203,6 +206,24 @@ def _home_totals(on_home: list[tuple[type, ContentKind]]) -> dict:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The home page: what every reader shares is rendered once until anything it may show
+    changes (kb.core.fragments); "for you" and the private feed link are the reader's own,
+    put in their places on each request."""
+    shared = fragments.shared(
+        "home", lambda: render_to_string("home/_home_body.html", _home_body())
+    )
+    feed = feed_url(request.user)
+    own = {
+        "for-you": render_to_string(
+            "home/_for_you.html", {"for_you": for_you(request.user, limit=FOR_YOU)}, request
+        ),
+        "feed-link": render_to_string("home/_feed_link.html", {"feed_url": feed}, request),
+    }
+    body = mark_safe(fragments.fill(shared, **own))  # all three rendered by templates
+    return render(request, "home/home.html", {"feed_url": feed, "body": body})
+
+
+def _home_body() -> dict:
     on_home = kinds_where("on_home")
     sections = []
     totals = cache.cached("home_totals", lambda: _home_totals(on_home))
@@ -217,28 +238,36 @@ def home(request: HttpRequest) -> HttpResponse:
                 new_count=new_count,
             )
         )
-    context = {
+    return {
         "results": strongest_results(on_home),
         "evidence": EvidenceSummary(levels=totals["levels"], strongest=[]),
         "new_count": sum(section.new_count for section in sections),
         "new_days": NEW_DAYS,
         "sections": sections,
         "featured": featured_items(on_home),
-        "feed_url": feed_url(request.user),
         "advocate_count": AdvocateProfile.objects.listed().count(),
         "popular_tags": popular_tags(),
-        "for_you": for_you(request.user, limit=FOR_YOU),
     }
-    return render(request, "home/home.html", context)
 
 
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Everything published with one tag, a section per kind, each linking to its full list.
 
-    Which items a popular tag's sections and evidence show, and how many, reads every item
-    carrying it (a second for the commonest tags at 100,000 items), so that is cached like
-    the home page's counts (kb.core.published_cache); the items themselves are read afresh."""
+    The sections, the evidence and the advocates are the same for every reader, so they
+    are rendered once until anything they may show changes (kb.core.fragments); the follow
+    button and the private feed link are the reader's own."""
     tag = get_object_or_404(Tag, slug=slug)
+    body = fragments.shared(
+        f"topic:{tag.pk}", lambda: render_to_string("home/_topic_body.html", _topic_body(tag))
+    )
+    return render(request, "home/tag_detail.html", {"tag": tag, "body": mark_safe(body)})
+
+
+def _topic_body(tag: Tag) -> dict:
+    """What a topic page shows every reader. Which items its sections and evidence show,
+    and how many, reads every item carrying the tag (a second for the commonest tags at
+    100,000 items), so that choice is also kept with the published KB's counts
+    (kb.core.published_cache), for when an edit elsewhere renders the part afresh."""
     on_topic_pages = kinds_where("on_topic_pages")
     chosen = cache.cached(f"topic:{tag.pk}", lambda: _topic_choice(tag, on_topic_pages))
     sections = []
@@ -259,14 +288,13 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         strongest += by_pk(model.objects.published(), pks)
     strongest.sort(key=lambda item: (-item.evidence_level, -item.published_at.timestamp()))
     advocates = AdvocateProfile.objects.listed().filter(expertise=tag)
-    context = {
+    return {
         "tag": tag,
         "evidence": EvidenceSummary(levels=chosen["levels"], strongest=strongest),
         "sections": sections,
         "advocates": advocates.for_cards()[:TAG_PAGE_SECTION],
         "advocate_count": advocates.count(),
     }
-    return render(request, "home/tag_detail.html", context)
 
 
 def _topic_choice(tag: Tag, on_topic_pages: list[tuple[type, ContentKind]]) -> dict:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from kb.core import fragments
 from kb.core import published_cache as home_cache
 from kb.core.evidence import EvidenceLevel
 from kb.core.models import Status
@@ -109,6 +110,7 @@ def test_the_summary_costs_the_same_queries_for_one_item_as_for_many(
     build(1)
     reader_client.get(URL)  # warm per-process caches (content types)
     home_cache.invalidate()  # count both the way build() leaves them: chosen afresh
+    fragments.changed()  # and the page's shared part rendered afresh
     with CaptureQueriesContext(connection) as for_one:
         reader_client.get(URL)
     build(15)

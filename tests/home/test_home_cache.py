@@ -14,6 +14,7 @@ from taggit.models import Tag
 
 from kb.articles.models import Article
 from kb.casestudies.models import CaseStudy
+from kb.core import fragments
 from kb.core import published_cache as cache
 from kb.core.evidence import EvidenceLevel
 from kb.core.models import Status, TaggedItem
@@ -51,7 +52,10 @@ def test_the_home_page_serves_its_counts_from_the_cache(reader_client) -> None:
         response = reader_client.get(reverse("home"))
     assert len(second) < len(first)
     assert "/tags/zebra/" not in response.content.decode(), "the cached topics were served"
+    fragments.changed()  # the page's shared part made afresh: the counts still cached
+    assert "/tags/zebra/" not in reader_client.get(reverse("home")).content.decode()
     cache.invalidate()
+    fragments.changed()
     assert "/tags/zebra/" in reader_client.get(reverse("home")).content.decode()
 
 
@@ -183,6 +187,7 @@ def test_the_strongest_results_follow_a_changed_metric_and_show_a_new_title_at_o
     metric.save()
     assert results() == ["Small gain", "Big gain"]
     CaseStudy.objects.filter(pk=big.pk).update(title="Renamed behind the cache's back")
+    fragments.changed()  # the shared part made afresh; the ranking still the kept one
     assert results() == ["Small gain", "Renamed behind the cache's back"], "read afresh"
 
 
@@ -200,6 +205,9 @@ def test_a_topic_page_serves_its_choice_from_the_cache_and_reads_the_items_afres
     assert shown() == ["First title"]
     tag_behind_the_signals_back(hidden, "topic")
     Article.objects.filter(pk=item.pk).update(title="New title")
+    # Another change makes the page's shared part afresh (kb.core.fragments); the
+    # choice of items is still the one kept, and the items are read as they are now.
+    fragments.changed()
     assert shown() == ["New title"], "the cached choice, its items read afresh"
     ArticleFactory(title="Published now", tags=["topic"], published_at=timezone.now())
     assert set(shown()) == {"New title", "Published now", "Hidden"}

@@ -1,0 +1,165 @@
+"""The part of a topic page every reader shares is rendered once (kb.core.fragments) and
+served again until anything it may show changes: every such change shows at once, what
+differs by person is never shared, and the content version moves on only after a commit,
+once per transaction."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from taggit.models import Tag
+
+from kb.comments.models import Comment
+from kb.core import fragments
+from kb.core.models import ContentVersion, Status
+from kb.follows.services import follow_add
+from kb.notifications.models import Notification
+from tests.factories import AdvocateProfileFactory, ArticleFactory, CommentFactory, UserFactory
+
+URL = reverse("tag_detail", args=["podcasts"])
+
+
+@pytest.fixture
+def item(db):
+    return ArticleFactory(title="Our first podcast", tags=["podcasts"])
+
+
+def page(client: Client) -> str:
+    response = client.get(URL)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def statements(client: Client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        client.get(URL)
+    return len(queries)
+
+
+def test_a_second_reader_gets_the_shared_part_without_its_queries(
+    item, reader_client: Client, advocate_client: Client
+) -> None:
+    first = statements(reader_client)
+    assert "Our first podcast" in page(reader_client)
+    # The shared part is served: the page's own statements (session, user, tag, version,
+    # the follow button and the header's) remain.
+    assert statements(advocate_client) < first - 5
+    assert "Our first podcast" in page(advocate_client)
+
+
+def test_what_differs_by_person_is_never_shared(
+    item, reader: User, reader_client: Client, advocate_client: Client
+) -> None:
+    follow_add(user=reader, target=Tag.objects.get(slug="podcasts"))
+    mine = page(reader_client)
+    theirs = page(advocate_client)
+    assert "You follow this topic" in mine and "You follow this topic" not in theirs
+    assert "Rita" not in theirs  # the first reader's name, in her header only
+    # Forms carry a person's CSRF token: only the sign-out and follow forms, both theirs.
+    assert mine.count("csrfmiddlewaretoken") == theirs.count("csrfmiddlewaretoken") == 2
+
+
+def test_every_change_it_may_show_shows_at_once(item, reader_client: Client, editor) -> None:
+    page(reader_client)
+
+    item.title = "Our podcast, renamed"
+    item.save()
+    assert "Our podcast, renamed" in page(reader_client)
+
+    CommentFactory(target=item)
+    assert "1 comment" in page(reader_client)
+
+    item.author.first_name, item.author.last_name = "Renamed", "Author"
+    item.author.save()
+    assert "Renamed Author" in page(reader_client)
+
+    AdvocateProfileFactory(
+        user=UserFactory(first_name="Pat", last_name="Podcaster"), expertise=["podcasts"]
+    )
+    assert "Pat Podcaster" in page(reader_client)
+
+    item.status = Status.DRAFT
+    item.save()
+    assert "Our podcast, renamed" not in page(reader_client)
+
+
+def test_admin_actions_that_update_rows_in_bulk_start_a_new_version(
+    item, admin_client: Client
+) -> None:
+    comment = CommentFactory(target=item)
+    before = fragments.current()
+    response = admin_client.post(
+        reverse("admin:comments_comment_changelist"),
+        {"action": "hide", "_selected_action": [comment.pk]},
+    )
+    assert response.status_code == 302
+    assert Comment.objects.get(pk=comment.pk).hidden_at is not None
+    assert fragments.current() > before
+
+    before = fragments.current()
+    response = admin_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "feature", "_selected_action": [item.pk]},
+    )
+    assert response.status_code == 302
+    assert fragments.current() > before
+
+
+def test_what_no_shared_part_shows_leaves_the_version(item, reader: User) -> None:
+    before = fragments.current()
+    Notification.objects.create(recipient=reader, verb="commented", message="Hello")
+    follow_add(user=reader, target=Tag.objects.get(slug="podcasts"))
+    assert fragments.current() == before
+
+
+def test_zero_seconds_renders_it_every_time(item, reader_client: Client, settings) -> None:
+    settings.HOME_CACHE_SECONDS = 0
+    first = statements(reader_client)
+    assert statements(reader_client) == first
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_version_moves_on_after_the_commit_once_and_not_for_a_rollback() -> None:
+    ContentVersion.objects.get_or_create(pk=1)  # the migration's row (flushed for this test)
+    start = fragments.current()
+    with transaction.atomic():
+        ArticleFactory(tags=["podcasts", "video"])  # the item, its tags, its revision…
+        ArticleFactory()
+        assert fragments.current() == start, "not before the commit"
+    assert fragments.current() == start + 1
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ArticleFactory()
+        raise RuntimeError("the save is undone")
+    assert fragments.current() == start + 1
+
+    ArticleFactory()  # outside a transaction each save commits, and moves it at once
+    assert fragments.current() > start + 1
+
+
+def test_the_home_page_shares_its_part_and_keeps_for_you_and_the_feed_link_each_readers(
+    item, reader: User, reader_client: Client, advocate_client: Client
+) -> None:
+    home = reverse("home")
+    follow_add(user=reader, target=Tag.objects.get(slug="podcasts"))
+    with CaptureQueriesContext(connection) as first:
+        mine = reader_client.get(home).content.decode()
+    with CaptureQueriesContext(connection) as second:
+        theirs = advocate_client.get(home).content.decode()
+    assert len(second) < len(first) - 10
+    assert "Our first podcast" in mine and "Our first podcast" in theirs
+    assert "new in what you follow" in mine and "new in what you follow" not in theirs
+    feed_links = [
+        re.search(r'href="([^"]+)" type="application/atom\+xml"', page).group(1)
+        for page in (mine, theirs)
+    ]
+    assert feed_links[0] != feed_links[1], "each reader's private feed"
+    assert "<!-- kb:" not in mine + theirs
+
+    item.title = "Our podcast, renamed"
+    item.save()
+    assert "Our podcast, renamed" in advocate_client.get(home).content.decode()
