@@ -166,11 +166,6 @@ class SearchBackend:
         backend that can look its full-text rows up by id does only those."""
         return self.match(query) & ids
 
-    def all_matching_sql(self, query: Query) -> tuple[str, list]:
-        """SQL (with its parameters) selecting every entry matching ``query`` as ``id``,
-        for a whole set; matching_sql() by default, which samples may cut short."""
-        return self.matching_sql(query)
-
     def matching_sql(self, query: Query) -> tuple[str, list]:
         """A SELECT of the ids, as column ``id``, of the entries matching ``query``, with its
         parameters: what match() runs, for composing several matches into one statement."""
@@ -178,10 +173,10 @@ class SearchBackend:
 
     def match_each(self, queries: list[Query]) -> list[BitMap]:
         """match() of each of ``queries``, in one statement: one row for each, however
-        broad (each set as one text of ids, see id_list())."""
+        broad (each set as one value of ids, see id_list())."""
         parts, params = [], []
         for number, query in enumerate(queries):
-            sql, query_params = self.all_matching_sql(query)
+            sql, query_params = self.matching_sql(query)
             parts.append(f"SELECT {number}, {self.id_list('found.id')} FROM ({sql}) found")
             params += query_params
         found = [BitMap() for _ in queries]
