@@ -11,7 +11,6 @@ mistyping behind one address reach, and far below a spraying run.
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -19,14 +18,10 @@ from django.urls import reverse
 from django_ratelimit.core import get_usage
 
 from kb.accounts.client_ip import client_ip
-from kb.core.ratelimits import RateLimitExceeded
+from kb.core.ratelimits import RateLimitExceeded, configured_rate
 from kb.core.views import too_many_requests
 
 GROUP = "sign-in failures"
-
-
-def _rate(group: str, request: HttpRequest) -> str:
-    return settings.KB_RATE_LIMITS[GROUP]
 
 
 def _address(group: str, request: HttpRequest) -> str:
@@ -34,7 +29,7 @@ def _address(group: str, request: HttpRequest) -> str:
 
 
 def _usage(request: HttpRequest, *, increment: bool) -> dict | None:
-    return get_usage(request, group=GROUP, key=_address, rate=_rate, increment=increment)
+    return get_usage(request, group=GROUP, key=_address, rate=configured_rate, increment=increment)
 
 
 @receiver(user_login_failed, dispatch_uid="accounts_count_sign_in_failures")

@@ -22,7 +22,9 @@ class RateLimitExceeded(Ratelimited):
         self.retry_after = retry_after
 
 
-def _rate(group: str, request: HttpRequest) -> str:
+def configured_rate(group: str, request: HttpRequest) -> str:
+    """The group's rate in ``KB_RATE_LIMITS``, read on each request (django-ratelimit's
+    callable ``rate``)."""
     return settings.KB_RATE_LIMITS[group]
 
 
@@ -35,7 +37,9 @@ def rate_limited(group: str) -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def limited(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            usage = get_usage(request, group=group, key="user_or_ip", rate=_rate, increment=True)
+            usage = get_usage(
+                request, group=group, key="user_or_ip", rate=configured_rate, increment=True
+            )
             if usage is not None and usage["should_limit"]:
                 raise RateLimitExceeded(retry_after=max(usage["time_left"], 1))
             return view(request, *args, **kwargs)
