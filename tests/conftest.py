@@ -69,6 +69,11 @@ def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# Stands in for django.db.transaction in a module whose on-commit work a test needs done at
+# once: the test's transaction never commits.
+ON_COMMIT_AT_ONCE = types.SimpleNamespace(on_commit=lambda func, *args, **kwargs: func())
+
+
 @pytest.fixture(autouse=True)
 def _content_version_on_every_write(request, monkeypatch) -> None:
     """Tests run inside a transaction that never commits, so the content version
@@ -77,9 +82,7 @@ def _content_version_on_every_write(request, monkeypatch) -> None:
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
         return
-    monkeypatch.setattr(
-        fragments, "transaction", types.SimpleNamespace(on_commit=lambda func, *a, **k: func())
-    )
+    monkeypatch.setattr(fragments, "transaction", ON_COMMIT_AT_ONCE)
 
 
 @pytest.fixture(autouse=True)

@@ -37,6 +37,7 @@ from django.db.models.signals import (
 from django.utils import timezone
 
 from kb.core import published_cache
+from kb.core.models import ContentVersion
 
 # What no shared part shows: a change to these leaves the version as it is.
 UNSHOWN_APPS = {"admin", "axes", "search", "sessions"}
@@ -56,8 +57,6 @@ UNSHOWN_MODELS = {
 
 
 def current() -> int:
-    from kb.core.models import ContentVersion
-
     return ContentVersion.objects.values_list("version", flat=True).first() or 0
 
 
@@ -84,8 +83,6 @@ def fill(html: str, **parts: str) -> str:
 
 
 def _bump(using: str) -> None:
-    from kb.core.models import ContentVersion
-
     versions = ContentVersion.objects.using(using)
     if not versions.filter(pk=1).update(version=F("version") + 1):
         # A random start (as migration core 0003's): two databases sharing one cache (a
