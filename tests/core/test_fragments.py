@@ -1,7 +1,7 @@
-"""The part of a topic page every reader shares is rendered once (kb.core.fragments) and
-served again until anything it may show changes: every such change shows at once, what
-differs by person is never shared, and the content version moves on only after a commit,
-once per transaction."""
+"""The part of the home and topic pages every reader shares is rendered once
+(kb.core.fragments) and served again until anything it may show changes: every such
+change shows at once, what differs by person is never shared, and the content version
+moves on only after a commit, once per transaction."""
 
 import re
 
@@ -63,7 +63,7 @@ def test_what_differs_by_person_is_never_shared(
     assert mine.count("csrfmiddlewaretoken") == theirs.count("csrfmiddlewaretoken") == 2
 
 
-def test_every_change_it_may_show_shows_at_once(item, reader_client: Client, editor) -> None:
+def test_every_change_it_may_show_shows_at_once(item, reader_client: Client) -> None:
     page(reader_client)
 
     item.title = "Our podcast, renamed"
