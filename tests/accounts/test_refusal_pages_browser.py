@@ -1,5 +1,6 @@
-"""The lock-out page and the rate-limit page in a real browser, at a phone and a desktop
-width, light and dark: axe-core finds nothing and nothing scrolls sideways."""
+"""The lock-out page, the rate-limit page and the paused sign-in of an address in a real
+browser, at a phone and a desktop width, light and dark: axe-core finds nothing and
+nothing scrolls sideways."""
 
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -58,5 +59,19 @@ def test_the_rate_limit_page_is_accessible(tab: "Page", settings, live_server) -
     )
     response = tab.goto(reverse("research:export", args=["bib"]))
     assert response is not None and response.status == 429
+    assert tab.get_by_role("heading", name="Too many requests").is_visible()
+    assert _problems(tab) == []
+
+
+def test_the_page_for_an_address_past_its_wrong_passwords_is_accessible(
+    tab: "Page", settings
+) -> None:
+    settings.KB_RATE_LIMITS = {**settings.KB_RATE_LIMITS, "sign-in failures": "1/15m"}
+    tab.goto(reverse("login"))
+    for name in ["ann", "bob", "cat"]:  # a different name each time: no lock-out of a name
+        tab.fill("#id_username", name)
+        tab.fill("#id_password", "Summer2026!")
+        with tab.expect_navigation():
+            tab.locator("form.edit-form button[type=submit]").click()
     assert tab.get_by_role("heading", name="Too many requests").is_visible()
     assert _problems(tab) == []
