@@ -4,13 +4,21 @@ show changes.
 A topic page's sections of cards and most of the home page show only what is published,
 the same to every reader, yet they read and render dozens of items: most of what those
 pages cost. So the part every reader shares is rendered once and kept in Django's cache
-(Redis when REDIS_URL is set, else each process's memory) under the *content version*:
-one number in the database (``ContentVersion``) that moves on after every committed
-change to any model, but those whose rows no shared part shows (sessions, sign-in
-attempts, notifications, the search index, reading records, …). A page reads the number
-(one small query) and serves the part kept under it, or renders it afresh; a part kept
-under an older number is never read again. The number moves on after the commit, so a
-part rendered from data read before a change is never kept under the number after it.
+(Redis when REDIS_URL is set, else each process's memory) under the *content versions*
+of the scopes it shows: numbers in the database (``ContentVersion``), each moved on after
+every committed change within its scope. A page reads its scopes' numbers (one small
+query) and serves the part kept under them, or renders it afresh; a part kept under older
+numbers is never read again. The numbers move on after the commit, so a part rendered
+from data read before a change is never kept under the numbers after it.
+
+The scopes: a change to an item of a content kind, to its tags or to its comments moves
+on its kind's scope (``kind:<model>``) and the scope of each tag it carries or lost
+(``tag:<pk>``): what its cards show, on the home page, on its kind's lists and on those
+topics' pages. Any other change a part may show (a person's name, a tag renamed, an
+advocate's profile, a bulk update in the admin) moves on ``all``, in every part's key.
+Changes to what no part shows (sessions, sign-in attempts, notifications, the search
+index, reading records, …) move nothing. So a comment or an edit re-renders the home
+page and its item's topics, not every topic.
 
 A shared part is rendered without the request, so it cannot show who is looking: no
 user, no CSRF token, no permissions. What differs by person (follow buttons, private
@@ -21,12 +29,14 @@ published KB's counts (kb.core.published_cache).
 """
 
 import secrets
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import F
+from django.db.models import Model
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
@@ -35,9 +45,11 @@ from django.db.models.signals import (
     pre_migrate,
 )
 from django.utils import timezone
+from taggit.models import Tag
 
 from kb.core import published_cache
-from kb.core.models import ContentVersion
+from kb.core.models import ContentVersion, TaggedItem
+from kb.core.registry import kind_for
 
 # What no shared part shows: a change to these leaves the version as it is.
 UNSHOWN_APPS = {"admin", "axes", "search", "sessions"}
@@ -54,18 +66,40 @@ UNSHOWN_MODELS = {
     "revisions.revision",
     "workflow.transition",
 }
+# Rows on one item through a generic key: a change to them is a change to that item.
+ON_AN_ITEM = {"core.taggeditem", "comments.comment"}
 
 
-def current() -> int:
-    return ContentVersion.objects.values_list("version", flat=True).first() or 0
+ALL = "all"
 
 
-def shared(name: str, render: Callable[[], str]) -> str:
+def kind_scope(model: type[Model]) -> str:
+    return f"kind:{model._meta.label_lower}"
+
+
+def tag_scope(pk: int) -> str:
+    return f"tag:{pk}"
+
+
+def versions(scopes: Iterable[str]) -> list[int]:
+    """The numbers of ``scopes``, in their order (0 for a scope never changed)."""
+    scopes = list(scopes)
+    found = dict(ContentVersion.objects.filter(scope__in=scopes).values_list("scope", "version"))
+    return [found.get(scope, 0) for scope in scopes]
+
+
+def current(scope: str = ALL) -> int:
+    return versions([scope])[0]
+
+
+def shared(name: str, render: Callable[[], str], scopes: Iterable[str] = ()) -> str:
     """The part ``name`` as ``render()`` makes it, from the cache while nothing it may
-    show has changed. ``render`` must not read the request or the user."""
+    show has changed: nothing in ``scopes`` (the kinds and tags whose items it shows) nor
+    anything else (``all``). ``render`` must not read the request or the user."""
     if settings.HOME_CACHE_SECONDS <= 0:
         return render()
-    key = f"fragment:{current()}:{timezone.localdate().isoformat()}:{name}"
+    numbers = ".".join(map(str, versions([ALL, *scopes])))
+    key = f"fragment:{numbers}:{timezone.localdate().isoformat()}:{name}"
     html = cache.get(key)
     if html is None:
         html = render()
@@ -82,20 +116,59 @@ def fill(html: str, **parts: str) -> str:
     return html
 
 
-def _bump(using: str) -> None:
-    versions = ContentVersion.objects.using(using)
-    if not versions.filter(pk=1).update(version=F("version") + 1):
-        # A random start (as migration core 0003's): two databases sharing one cache (a
-        # restore, a test run) never reach the same numbers.
-        versions.get_or_create(pk=1, defaults={"version": secrets.randbits(48)})
+def _bump(using: str, scopes: set[str]) -> None:
+    connection = connections[using]
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    ordered = sorted(scopes)  # one order for every writer: two bumps never deadlock
+    # A scope's first number is random (as migration core 0003's): two databases sharing
+    # one cache (a restore, a test run) never reach the same numbers.
+    values = [value for scope in ordered for value in (scope, secrets.randbits(48))]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (scope, version) VALUES "
+            + ", ".join(["(%s, %s)"] * len(ordered))
+            + f" ON CONFLICT (scope) DO UPDATE SET version = {table}.version + 1",
+            values,
+        )
 
 
-# One bump per transaction, whatever it changed: the callback each database's
-# transaction has registered, found again in its on-commit list (gone if rolled back).
-_callbacks: dict[str, Callable[[], None]] = {}
-# While migrating, data migrations save rows before the version's table may exist; no
+# One bump per transaction, of every scope it changed: each thread's pending callback
+# per database, found again in its transaction's on-commit list (gone if rolled back).
+_pending = threading.local()
+# While migrating, data migrations save rows before the versions' table may exist; no
 # page has been served from what they change.
 _migrating = False
+
+
+def _item_scopes(model: type[Model], pk, using: str) -> set[str]:
+    """What an item's cards show moves on: its kind, and each tag it carries."""
+    tags = TaggedItem.objects.using(using).filter(
+        content_type=ContentType.objects.db_manager(using).get_for_model(model), object_id=pk
+    )
+    return {kind_scope(model), *map(tag_scope, tags.values_list("tag_id", flat=True))}
+
+
+def scopes_of(sender: type[Model], instance: Model, using: str, **kwargs) -> set[str]:
+    """The scopes a saved, deleted or re-linked row belongs to."""
+    if "action" in kwargs:  # m2m_changed: ``instance``'s links to ``model`` changed
+        model = type(instance)
+        if kwargs.get("reverse") or kind_for(model) is None:
+            return {ALL}
+        scopes = _item_scopes(model, instance.pk, using)
+        if kwargs.get("model") is Tag:
+            scopes |= set(map(tag_scope, kwargs.get("pk_set") or ()))
+        return scopes
+    if kind_for(sender) is not None:
+        return _item_scopes(sender, instance.pk, using)
+    if sender._meta.label_lower in ON_AN_ITEM:
+        target = ContentType.objects.db_manager(using).get_for_id(instance.content_type_id)
+        model = target.model_class()
+        if model is not None and kind_for(model) is not None:
+            scopes = _item_scopes(model, instance.object_id, using)
+            if tag_id := getattr(instance, "tag_id", None):
+                scopes.add(tag_scope(tag_id))  # the tag it had, though the row is gone
+            return scopes
+    return {ALL}
 
 
 def _changed(sender, using: str = DEFAULT_DB_ALIAS, raw: bool = False, **kwargs) -> None:
@@ -106,19 +179,26 @@ def _changed(sender, using: str = DEFAULT_DB_ALIAS, raw: bool = False, **kwargs)
     meta = sender._meta
     if meta.app_label in UNSHOWN_APPS or meta.label_lower in UNSHOWN_MODELS:
         return
-    changed(using)
+    changed(using, scopes_of(sender, using=using, **kwargs))
 
 
-def changed(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Start a new version once the current transaction commits (at once outside one).
+def changed(using: str = DEFAULT_DB_ALIAS, scopes: Iterable[str] = (ALL,)) -> None:
+    """Move ``scopes`` on once the current transaction commits (at once outside one).
     Saves and deletes call it through their signals; code changing shown rows without
-    them (``QuerySet.update()``, raw SQL) calls it itself."""
+    them (``QuerySet.update()``, raw SQL) calls it itself, with ``all`` by default."""
     connection = connections[using]
-    callback = _callbacks.get(using)
-    if callback is not None and connection.in_atomic_block:
+    pending = getattr(_pending, using, None)
+    if pending is not None and connection.in_atomic_block:
+        callback, found = pending
         if any(entry[1] is callback for entry in connection.run_on_commit):
+            found.update(scopes)
             return
-    callback = _callbacks[using] = lambda: _bump(using)
+    found = set(scopes)
+
+    def callback() -> None:
+        _bump(using, found)
+
+    setattr(_pending, using, (callback, found))
     # Robust: a failed bump is logged and the transaction's other on-commit work (the
     # search index, e-mails) still runs.
     transaction.on_commit(callback, using=using, robust=True)
@@ -133,8 +213,8 @@ def _migration_ended(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     global _migrating
     if _migrating:
         _migrating = False
-        # What the migrations changed may be shown: start a new version once.
-        transaction.on_commit(lambda: _bump(using), using=using, robust=True)
+        # What the migrations changed may be shown: everything moves on once.
+        transaction.on_commit(lambda: _bump(using, {ALL}), using=using, robust=True)
 
 
 def connect() -> None:

@@ -357,14 +357,18 @@ def content_models() -> dict[str, type[Content]]:
 
 
 class ContentVersion(models.Model):
-    """One row, whose number every committed change to what the shared rendered parts of
-    pages may show moves on (kb.core.fragments): a part kept under an older number is
-    never served again. In the database, so every process sees a change at once."""
+    """The number of one *scope* of what the shared rendered parts of pages show
+    (kb.core.fragments): every committed change within the scope moves it on, and a part
+    kept under an older number is never served again. Scopes are ``all`` (anything any
+    part may show), ``kind:<model>`` (an item of that kind, its tags or comments) and
+    ``tag:<pk>`` (an item carrying that tag). In the database, so every process sees a
+    change at once."""
 
+    scope = models.CharField(max_length=120, unique=True)
     version = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = "content version"
 
     def __str__(self) -> str:
-        return f"content version {self.version}"
+        return f"content version {self.scope} {self.version}"

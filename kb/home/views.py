@@ -24,7 +24,7 @@ from kb.core import published_cache as cache
 from kb.core.evidence import EVIDENCE_FIELD, EvidenceLevel, graded_models
 from kb.core.headline import Headline
 from kb.core.lists import by_pk, paginate, related_queryset
-from kb.core.registry import ContentKind, kind_for, kinds_where
+from kb.core.registry import ContentKind, kind_for, kinds, kinds_where
 from kb.core.views import content_model_or_404, get_viewable_or_404
 from kb.follows.services import for_you
 from kb.home.feeds import feed_url
@@ -210,7 +210,9 @@ def home(request: HttpRequest) -> HttpResponse:
     changes (kb.core.fragments); "for you" and the private feed link are the reader's own,
     put in their places on each request."""
     shared = fragments.shared(
-        "home", lambda: render_to_string("home/_home_body.html", _home_body())
+        "home",
+        lambda: render_to_string("home/_home_body.html", _home_body()),
+        [fragments.kind_scope(model) for model, _ in kinds()],
     )
     feed = feed_url(request.user)
     own = {
@@ -258,7 +260,9 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     button and the private feed link are the reader's own."""
     tag = get_object_or_404(Tag, slug=slug)
     body = fragments.shared(
-        f"topic:{tag.pk}", lambda: render_to_string("home/_topic_body.html", _topic_body(tag))
+        f"topic:{tag.pk}",
+        lambda: render_to_string("home/_topic_body.html", _topic_body(tag)),
+        [fragments.tag_scope(tag.pk)],
     )
     return render(request, "home/tag_detail.html", {"tag": tag, "body": mark_safe(body)})
 

@@ -13,10 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from taggit.models import Tag
 
+from kb.articles.models import Article
 from kb.comments.models import Comment
 from kb.core import fragments
 from kb.core.models import ContentVersion, Status
 from kb.follows.services import follow_add
+from kb.home import views as home_views
 from kb.notifications.models import Notification
 from tests.factories import AdvocateProfileFactory, ArticleFactory, CommentFactory, UserFactory
 
@@ -124,18 +126,25 @@ def test_zero_seconds_renders_it_every_time(item, reader_client: Client, setting
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_version_moves_on_after_the_commit_once_and_not_for_a_rollback() -> None:
-    ContentVersion.objects.get_or_create(pk=1)  # the migration's row (flushed for this test)
+    # The migration's row (flushed for this test), and the articles' kind's.
+    ContentVersion.objects.get_or_create(scope=fragments.ALL, defaults={"version": 7})
+    kind = fragments.kind_scope(Article)
+    ContentVersion.objects.get_or_create(scope=kind, defaults={"version": 70})
     start = fragments.current()
     with transaction.atomic():
         ArticleFactory(tags=["podcasts", "video"])  # the item, its tags, its revision…
         ArticleFactory()
         assert fragments.current() == start, "not before the commit"
+    # Their authors are people (everything), the articles their kind and their tags.
     assert fragments.current() == start + 1
+    assert fragments.current(kind) == 71
+    assert fragments.current(fragments.tag_scope(Tag.objects.get(slug="video").pk)) != 0
 
     with pytest.raises(RuntimeError), transaction.atomic():
         ArticleFactory()
         raise RuntimeError("the save is undone")
     assert fragments.current() == start + 1
+    assert fragments.current(kind) == 71
 
     ArticleFactory()  # outside a transaction each save commits, and moves it at once
     assert fragments.current() > start + 1
@@ -163,3 +172,59 @@ def test_the_home_page_shares_its_part_and_keeps_for_you_and_the_feed_link_each_
     item.title = "Our podcast, renamed"
     item.save()
     assert "Our podcast, renamed" in advocate_client.get(home).content.decode()
+
+
+def test_a_comment_or_an_edit_renders_afresh_only_its_own_topics_and_the_home_page(
+    item, reader_client: Client, monkeypatch
+) -> None:
+    other = ArticleFactory(title="A video that worked", tags=["video"])
+    commenter = UserFactory()  # a new person is a change to everything: made beforehand
+    podcasts, video = Tag.objects.get(slug="podcasts"), Tag.objects.get(slug="video")
+    page(reader_client)
+    video_url = reverse("tag_detail", args=["video"])
+    reader_client.get(video_url)
+    before = {
+        scope: fragments.current(scope) for scope in (fragments.ALL, fragments.tag_scope(video.pk))
+    }
+
+    CommentFactory(target=item, author=commenter)
+    item.title = "Our podcast, renamed"
+    item.save()
+
+    assert "1 comment" in page(reader_client) and "Our podcast, renamed" in page(reader_client)
+    assert "Our podcast, renamed" in reader_client.get(reverse("home")).content.decode()
+    # The other topic shows nothing of that item: its part and its number are kept.
+    assert {scope: fragments.current(scope) for scope in before} == before
+    rendered = []
+    monkeypatch.setattr(home_views, "_topic_body", lambda tag: rendered.append(tag) or {})
+    assert "A video that worked" in reader_client.get(video_url).content.decode()
+    assert rendered == []
+    assert fragments.current(fragments.tag_scope(podcasts.pk)) != 0
+    assert other.title == "A video that worked"
+
+
+def test_an_item_that_loses_a_tag_leaves_that_topic_at_once(item, reader_client: Client) -> None:
+    assert "Our first podcast" in page(reader_client)
+    item.tags.set(["video"])
+    assert "Our first podcast" not in page(reader_client)
+    assert (
+        "Our first podcast"
+        in reader_client.get(reverse("tag_detail", args=["video"])).content.decode()
+    )
+
+    item.tags.add("podcasts")
+    assert "Our first podcast" in page(reader_client)
+    item.delete()
+    assert "Our first podcast" not in page(reader_client)
+
+
+def test_a_change_to_what_every_part_may_show_renders_them_all_afresh(
+    item, reader_client: Client
+) -> None:
+    page(reader_client)
+    before = fragments.current()
+    tag = Tag.objects.get(slug="podcasts")
+    tag.name = "Podcasting"
+    tag.save()
+    assert fragments.current() != before
+    assert "Podcasting" in page(reader_client)
