@@ -228,7 +228,23 @@ if os.getenv("REDIS_URL"):
     # to the database, so a flushed cache signs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Each process's memory, LRU: Django's default of 300 entries is less than one topic
+    # page's rendered card summaries, so each page pushed the last one's (and the shared
+    # parts and counts) out. The shared parts are the big entries (up to about 60 kB).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": envint("KB_LOCAL_CACHE_ENTRIES", "5000")},
+        },
+    }
+# The rate limits' counts apart from what pages cache, so no burst of rendering can push
+# a count out (and with it a limit) before its window ends. In Redis when it is set.
+CACHES["ratelimits"] = {
+    **CACHES["default"],
+    "LOCATION": CACHES["default"].get("LOCATION", "ratelimits"),
+    "KEY_PREFIX": "ratelimits",
+    "OPTIONS": {"MAX_ENTRIES": 100_000} if not os.getenv("REDIS_URL") else {},
+}
 # How long the home page's counts may be kept (kb.core.published_cache); 0 turns that cache off.
 HOME_CACHE_SECONDS = envint("KB_HOME_CACHE_SECONDS", "300")
 # How many queries' matches each process remembers (kb.search.matches); 0 turns it off.
@@ -249,6 +265,7 @@ KB_RATE_LIMITS = {
     "sign-in failures": envrate("RATE_LIMIT_SIGN_IN_FAILURES", "30/15m"),
 }
 RATELIMIT_VIEW = "kb.core.views.too_many_requests"
+RATELIMIT_USE_CACHE = "ratelimits"
 # Only for anyone not signed in (the health check is the one such view, unlimited).
 RATELIMIT_IP_META_KEY = "kb.accounts.client_ip.client_ip"
 # A cache that is down must not take search suggestions and exports down with it.

@@ -9,6 +9,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 
+from kb.core.markdown import render_markdown
 from tests.factories import UserFactory
 
 PASSWORD = "secret-pass-123"  # what UserFactory sets
@@ -104,3 +105,14 @@ def test_behind_a_trusted_proxy_each_client_address_counts_alone(settings) -> No
     UserFactory(username="wendy")
     response, signed_in = sign_in("wendy", PASSWORD, "10.9.9.9", HTTP_X_FORWARDED_FOR=OFFICE)
     assert response.status_code == 302 and signed_in
+
+
+@pytest.mark.django_db
+def test_a_burst_of_rendering_does_not_push_an_addresss_count_out_of_the_cache() -> None:
+    """Pages cache thousands of rendered pieces (card summaries, shared parts); the counts
+    live apart from them, so no amount of reading wipes an address's wrong passwords."""
+    assert spray(SPRAYER) == [200] * LIMIT
+    for n in range(6000):  # more than the local cache keeps
+        render_markdown(f"A card's summary, number {n}.")
+    assert sign_in("name-next", "Summer2026!", SPRAYER)[0].status_code == 200  # one more
+    assert_paused(sign_in("name-last", "Summer2026!", SPRAYER)[0])
