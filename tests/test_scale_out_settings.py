@@ -11,9 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SHOW = """
 import json
+import os
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 import config.settings as s
+from django.core.cache import caches
 print(json.dumps({
     "cache": s.CACHES["default"]["BACKEND"],
+    # Each cache's client, made as on first use (its library imported; no connection yet).
+    "clients": sorted({type(caches[alias]._cache).__name__ for alias in s.CACHES}),
     "sessions": getattr(s, "SESSION_ENGINE", "django.contrib.sessions.backends.db"),
     "replicas": s.KB_READ_REPLICAS,
     "hosts": [s.DATABASES[alias]["HOST"] for alias in s.KB_READ_REPLICAS],
@@ -44,6 +49,7 @@ def settings_with(**env: str) -> dict:
 def test_one_server_keeps_its_cache_in_memory_and_sessions_in_the_database() -> None:
     found = settings_with()
     assert found["cache"].endswith("LocMemCache")
+    assert found["clients"] == ["OrderedDict"]  # the default's and the rate limits'
     assert found["sessions"] == "django.contrib.sessions.backends.db"
     assert found["replicas"] == []
 
@@ -51,6 +57,8 @@ def test_one_server_keeps_its_cache_in_memory_and_sessions_in_the_database() -> 
 def test_with_redis_the_cache_and_sessions_are_shared_by_every_app_server() -> None:
     found = settings_with(REDIS_URL="redis://cache.internal:6379/0")
     assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
+    # Its client library is installed with the KB: setting REDIS_URL needs nothing more.
+    assert found["clients"] == ["RedisCacheClient"]
     assert found["sessions"] == "django.contrib.sessions.backends.cached_db"
 
 
