@@ -14,6 +14,7 @@ from kb.content.editing import content_form_views
 from kb.core.lists import related_by_tags, render_filtered_list
 from kb.core.signals import item_read
 from kb.core.views import get_viewable_or_404
+from kb.home.cards import published_cards
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
@@ -23,7 +24,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related("tags")
     )
     return render_filtered_list(
-        request, ArticleFilter, queryset, "articles/article_list.html", published_kind=True
+        request,
+        ArticleFilter,
+        queryset,
+        "articles/article_list.html",
+        published_kind=True,
+        cards=published_cards,
     )
 
 

@@ -12,6 +12,7 @@ from kb.content.editing import content_form_views
 from kb.core.lists import related_by_tags, render_filtered_list
 from kb.core.signals import item_read
 from kb.core.views import get_viewable_or_404
+from kb.home.cards import published_cards
 
 
 def case_study_list(request: HttpRequest) -> HttpResponse:
@@ -19,7 +20,12 @@ def case_study_list(request: HttpRequest) -> HttpResponse:
         CaseStudy.objects.published().select_related("created_by").for_cards()
     )
     return render_filtered_list(
-        request, CaseStudyFilter, queryset, "casestudies/casestudy_list.html", published_kind=True
+        request,
+        CaseStudyFilter,
+        queryset,
+        "casestudies/casestudy_list.html",
+        published_kind=True,
+        cards=published_cards,
     )
 
 

@@ -19,12 +19,18 @@ from kb.core.lists import render_filtered_list
 from kb.core.ratelimits import rate_limited
 from kb.core.signals import item_read
 from kb.core.views import get_viewable_or_404
+from kb.home.cards import published_cards
 
 
 def collection_list(request: HttpRequest) -> HttpResponse:
     queryset = for_cards(Collection.objects.published())
     return render_filtered_list(
-        request, CollectionFilter, queryset, "collections/collection_list.html", published_kind=True
+        request,
+        CollectionFilter,
+        queryset,
+        "collections/collection_list.html",
+        published_kind=True,
+        cards=published_cards,
     )
 
 

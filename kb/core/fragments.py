@@ -45,6 +45,7 @@ from django.db.models.signals import (
     pre_migrate,
 )
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from kb.core import published_cache
@@ -81,6 +82,10 @@ def tag_scope(pk: int) -> str:
     return f"tag:{pk}"
 
 
+def item_scope(model: type[Model], pk) -> str:
+    return f"item:{model._meta.label_lower}:{pk}"
+
+
 def versions(scopes: Iterable[str]) -> list[int]:
     """The numbers of ``scopes``, in their order (0 for a scope never changed)."""
     scopes = list(scopes)
@@ -105,6 +110,32 @@ def shared(name: str, render: Callable[[], str], scopes: Iterable[str] = ()) -> 
         html = render()
         cache.set(key, html, published_cache.timeout())
     return html
+
+
+def cards(
+    model: type[Model],
+    pks: list,
+    load: Callable[[list], Iterable[Model]],
+    render: Callable[[Model], str],
+) -> list[str]:
+    """The cards of the items of ``model`` with these pks, in their order: each as
+    ``render(item)`` makes it, from the cache while nothing it shows has changed (its
+    item's scope, or ``all``). Only the items whose cards are not kept are read, through
+    ``load(pks)``, which may leave out what is no longer shown; their cards are left out
+    too. Cards are the same for every reader (no request, no user) and most of what a
+    topic page or a list costs, and each item's card is on many of them."""
+    if settings.HOME_CACHE_SECONDS <= 0:
+        return [render(item) for item in load(pks)]
+    numbers = versions([ALL, *(item_scope(model, pk) for pk in pks)])
+    prefix = f"card:{numbers[0]}:{timezone.localdate().isoformat()}:{model._meta.label_lower}"
+    keys = {pk: f"{prefix}:{pk}:{number}" for pk, number in zip(pks, numbers[1:], strict=True)}
+    found = cache.get_many(list(keys.values()))
+    missing = [pk for pk in pks if keys[pk] not in found]
+    if missing:
+        made = {keys[item.pk]: render(item) for item in load(missing)}
+        cache.set_many(made, published_cache.timeout())
+        found.update(made)
+    return [mark_safe(found[keys[pk]]) for pk in pks if keys[pk] in found]  # noqa: S308 - templates' output
 
 
 def fill(html: str, **parts: str) -> str:
@@ -145,7 +176,11 @@ def _item_scopes(model: type[Model], pk, using: str) -> set[str]:
     tags = TaggedItem.objects.using(using).filter(
         content_type=ContentType.objects.db_manager(using).get_for_model(model), object_id=pk
     )
-    return {kind_scope(model), *map(tag_scope, tags.values_list("tag_id", flat=True))}
+    return {
+        kind_scope(model),
+        item_scope(model, pk),
+        *map(tag_scope, tags.values_list("tag_id", flat=True)),
+    }
 
 
 def scopes_of(sender: type[Model], instance: Model, using: str, **kwargs) -> set[str]:

@@ -16,6 +16,7 @@ from kb.experiments.filters import ExperimentFilter
 from kb.experiments.forms import ExperimentForm
 from kb.experiments.models import Experiment
 from kb.experiments.services import PromotionRefused, experiment_promote
+from kb.home.cards import published_cards
 
 
 def experiment_list(request: HttpRequest) -> HttpResponse:
@@ -26,6 +27,7 @@ def experiment_list(request: HttpRequest) -> HttpResponse:
         queryset,
         "experiments/experiment_list.html",
         published_kind=True,
+        cards=published_cards,
     )
 
 

@@ -5,11 +5,11 @@ of the evidence is measured or stronger, what is new) before what the KB holds.
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -27,6 +27,7 @@ from kb.core.lists import by_pk, paginate, related_queryset
 from kb.core.registry import ContentKind, kind_for, kinds, kinds_where
 from kb.core.views import content_model_or_404, get_viewable_or_404
 from kb.follows.services import for_you
+from kb.home.cards import published_cards
 from kb.home.feeds import feed_url
 
 # At most six featured cards, and an even number of them: the featured grid has one, two or
@@ -47,8 +48,9 @@ class Section:
 
     kind: ContentKind
     model_name: str
-    items: list
     count: int
+    items: list = field(default_factory=list)
+    cards: list[str] = field(default_factory=list)  # rendered, where a page shows cards
     new_count: int = 0
 
 
@@ -235,7 +237,7 @@ def _home_body() -> dict:
             Section(
                 kind=kind,
                 model_name=model._meta.model_name,
-                items=list(model.objects.published().for_cards()[: kind.home_limit]),
+                items=list(_compact(model.objects.published())[: kind.home_limit]),
                 count=count,
                 new_count=new_count,
             )
@@ -282,7 +284,7 @@ def _topic_body(tag: Tag) -> dict:
                 Section(
                     kind=kind,
                     model_name=model._meta.model_name,
-                    items=by_pk(for_cards(model.objects.published()), pks),
+                    cards=published_cards(model, pks),
                     count=count,
                 )
             )
@@ -299,6 +301,13 @@ def _topic_body(tag: Tag) -> dict:
         "advocates": advocates.for_cards()[:TAG_PAGE_SECTION],
         "advocate_count": advocates.count(),
     }
+
+
+def _compact(published: QuerySet) -> QuerySet:
+    """For a kind's one-line entries on the home page: its own fields and its card's
+    foreign keys (an article's author), not its card's tags, platforms or metrics."""
+    select = published.model.CARD_SELECT
+    return published.select_related(*select) if select else published
 
 
 def _topic_choice(tag: Tag, on_topic_pages: list[tuple[type, ContentKind]]) -> dict:

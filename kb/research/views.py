@@ -8,6 +8,7 @@ from kb.core.lists import related_by_tags, render_filtered_list
 from kb.core.ratelimits import rate_limited
 from kb.core.signals import item_read
 from kb.core.views import get_viewable_or_404
+from kb.home.cards import published_cards
 from kb.research.citations import EXPORT_FORMATS, Format, export_chunks
 from kb.research.filters import ResearchLinkFilter
 from kb.research.forms import ResearchLinkForm
@@ -29,6 +30,7 @@ def research_list(request: HttpRequest) -> HttpResponse:
         "research/researchlink_list.html",
         {"cite_query": cite_query.urlencode(), "export_formats": EXPORT_FORMATS.values()},
         published_kind=True,
+        cards=published_cards,
     )
 
 

@@ -18,6 +18,7 @@ from kb.comments.models import Comment
 from kb.core import fragments
 from kb.core.models import ContentVersion, Status
 from kb.follows.services import follow_add
+from kb.home import cards
 from kb.home import views as home_views
 from kb.notifications.models import Notification
 from tests.factories import AdvocateProfileFactory, ArticleFactory, CommentFactory, UserFactory
@@ -228,3 +229,54 @@ def test_a_change_to_what_every_part_may_show_renders_them_all_afresh(
     tag.save()
     assert fragments.current() != before
     assert "Podcasting" in page(reader_client)
+
+
+def test_an_items_card_is_rendered_once_for_every_page_until_the_item_changes(
+    reader_client: Client, monkeypatch
+) -> None:
+    item = ArticleFactory(title="Podcast and video", tags=["podcasts", "video"])
+    ArticleFactory(title="Only video", tags=["video"])
+    commenter = UserFactory()  # a new person is a change to everything: made beforehand
+    rendered = []
+    card = cards.render_card
+    monkeypatch.setattr(cards, "render_card", lambda *args: rendered.append(args[1]) or card(*args))
+    assert "Podcast and video" in page(reader_client)
+    video = reader_client.get(reverse("tag_detail", args=["video"])).content.decode()
+    assert "Podcast and video" in video and "Only video" in video
+    # The second topic rendered only the card the first had not.
+    assert [shown.title for shown in rendered] == ["Podcast and video", "Only video"]
+
+    rendered.clear()
+    CommentFactory(target=item, author=commenter)
+    assert "1 comment" in page(reader_client)
+    assert "1 comment" in reader_client.get(reverse("tag_detail", args=["video"])).content.decode()
+    assert [shown.title for shown in rendered] == ["Podcast and video"]
+
+
+def test_a_card_whose_item_is_no_longer_published_is_left_out(item, reader_client: Client) -> None:
+    assert "Our first podcast" in page(reader_client)
+    item.status = Status.DRAFT
+    item.save()
+    assert "Our first podcast" not in page(reader_client)
+
+
+def test_lists_and_topic_pages_share_each_items_card_and_show_its_changes_at_once(
+    item, reader_client: Client, monkeypatch
+) -> None:
+    commenter = UserFactory()
+    rendered = []
+    card = cards.render_card
+    monkeypatch.setattr(cards, "render_card", lambda *args: rendered.append(args[1]) or card(*args))
+    listed = reader_client.get(reverse("articles:list")).content.decode()
+    assert "Our first podcast" in listed
+    assert "Our first podcast" in page(reader_client)
+    assert [shown.title for shown in rendered] == ["Our first podcast"]  # once for both
+
+    CommentFactory(target=item, author=commenter)
+    assert "1 comment" in reader_client.get(reverse("articles:list")).content.decode()
+    item.title = "Our podcast, renamed"
+    item.save()
+    assert "Our podcast, renamed" in reader_client.get(reverse("articles:list")).content.decode()
+    # Filtered, sorted and paged lists show the same cards.
+    filtered = reader_client.get(reverse("articles:list"), {"tag": "podcasts", "page": "1"})
+    assert "Our podcast, renamed" in filtered.content.decode()
