@@ -12,13 +12,14 @@ numbers is never read again. The numbers move on after the commit, so a part ren
 from data read before a change is never kept under the numbers after it.
 
 The scopes: a change to an item of a content kind, to its tags or to its comments moves
-on its kind's scope (``kind:<model>``) and the scope of each tag it carries or lost
-(``tag:<pk>``): what its cards show, on the home page, on its kind's lists and on those
-topics' pages. Any other change a part may show (a person's name, a tag renamed, an
-advocate's profile, a bulk update in the admin) moves on ``all``, in every part's key.
-Changes to what no part shows (sessions, sign-in attempts, notifications, the search
-index, reading records, …) move nothing. So a comment or an edit re-renders the home
-page and its item's topics, not every topic.
+on its own scope (``item:<model>:<pk>``: its card, ``cards``), its kind's
+(``kind:<model>``: the home page) and the scope of each tag it carries or lost
+(``tag:<pk>``: those topics' pages). Any other change a part may show (a person's
+name, a tag renamed, an advocate's profile, a bulk update in the admin) moves on
+``all``, in every part's key. Changes to what no part shows (sessions, sign-in attempts,
+notifications, the search index, reading records, …) move nothing. So a comment or an
+edit re-renders the home page, its item's topics and its own card, not every topic or
+card.
 
 A shared part is rendered without the request, so it cannot show who is looking: no
 user, no CSRF token, no permissions. What differs by person (follow buttons, private
