@@ -173,7 +173,8 @@ _migrating = False
 
 
 def _item_scopes(model: type[Model], pk, using: str) -> set[str]:
-    """What an item's cards show moves on: its kind, and each tag it carries."""
+    """What an item's cards show moves on: its own scope, its kind's, and each tag's it
+    carries."""
     tags = TaggedItem.objects.using(using).filter(
         content_type=ContentType.objects.db_manager(using).get_for_model(model), object_id=pk
     )

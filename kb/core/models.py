@@ -61,10 +61,14 @@ class ContentQuerySet(models.QuerySet):
     def for_cards(self) -> "ContentQuerySet":
         """With what the model's card shows (its CARD_SELECT and CARD_PREFETCH, and tags)
         fetched, so a list of cards costs the same queries for 1 item or 50."""
-        queryset = self.prefetch_related("tags", *self.model.CARD_PREFETCH)
+        return self.with_card_keys().prefetch_related("tags", *self.model.CARD_PREFETCH)
+
+    def with_card_keys(self) -> "ContentQuerySet":
+        """With the foreign keys the model's card shows (its CARD_SELECT) joined: enough
+        for a one-line entry (an article's author), without the card's prefetches."""
         if self.model.CARD_SELECT:  # select_related() with no names would follow every key
-            queryset = queryset.select_related(*self.model.CARD_SELECT)
-        return queryset
+            return self.select_related(*self.model.CARD_SELECT)
+        return self
 
     def for_headlines(self) -> "ContentQuerySet":
         """With what the model's headline() reads (HEADLINE_SELECT / HEADLINE_PREFETCH)."""
@@ -360,8 +364,9 @@ class ContentVersion(models.Model):
     """The number of one *scope* of what the shared rendered parts of pages show
     (kb.core.fragments): every committed change within the scope moves it on, and a part
     kept under an older number is never served again. Scopes are ``all`` (anything any
-    part may show), ``kind:<model>`` (an item of that kind, its tags or comments) and
-    ``tag:<pk>`` (an item carrying that tag). In the database, so every process sees a
+    part may show), ``kind:<model>`` (an item of that kind, its tags or comments),
+    ``item:<model>:<pk>`` (that item, its tags or comments: its card) and ``tag:<pk>``
+    (an item carrying that tag). In the database, so every process sees a
     change at once."""
 
     scope = models.CharField(max_length=120, unique=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -237,7 +237,7 @@ def _home_body() -> dict:
             Section(
                 kind=kind,
                 model_name=model._meta.model_name,
-                items=list(_compact(model.objects.published())[: kind.home_limit]),
+                items=list(model.objects.published().with_card_keys()[: kind.home_limit]),
                 count=count,
                 new_count=new_count,
             )
@@ -301,13 +301,6 @@ def _topic_body(tag: Tag) -> dict:
         "advocates": advocates.for_cards()[:TAG_PAGE_SECTION],
         "advocate_count": advocates.count(),
     }
-
-
-def _compact(published: QuerySet) -> QuerySet:
-    """For a kind's one-line entries on the home page: its own fields and its card's
-    foreign keys (an article's author), not its card's tags, platforms or metrics."""
-    select = published.model.CARD_SELECT
-    return published.select_related(*select) if select else published
 
 
 def _topic_choice(tag: Tag, on_topic_pages: list[tuple[type, ContentKind]]) -> dict:
