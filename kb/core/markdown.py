@@ -15,6 +15,7 @@ emphasis, code, links, lists and quotes; no images, headings, tables or other ra
 
 import hashlib
 import re
+import threading
 from html import unescape
 from urllib.parse import unquote, urlsplit
 
@@ -141,6 +142,31 @@ def _embed_stored_images_only(html: str) -> str:
     return _IMG.sub(replace, html) if "<img" in html else html
 
 
+_parsers = threading.local()
+
+
+def _to_html(text: str) -> str:
+    """Python-Markdown's HTML for ``text``, from this thread's own parser.
+
+    Building a parser (its extensions' patterns and processors) costs twice what
+    converting a card's summary does, and one parser may not serve two threads at once.
+    ``reset()`` forgets what a text defined (link references, footnotes, abbreviations)
+    before the next; a parser that failed half-way is dropped rather than trusted again.
+    """
+    parser = getattr(_parsers, "markdown", None)
+    if parser is None:
+        parser = _parsers.markdown = md.Markdown(
+            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
+        )
+    try:
+        return parser.convert(text)
+    except BaseException:
+        _parsers.markdown = None
+        raise
+    finally:
+        parser.reset()
+
+
 def _render_cached(
     text: str, *, cache_prefix: str, tags: set[str], attributes: dict[str, set[str]]
 ) -> SafeString:
@@ -152,16 +178,7 @@ def _render_cached(
     key = f"{cache_prefix}:{RENDER_VERSION}:{digest}"
     html = cache.get(key)
     if html is None:
-        html = sanitize_html(
-            md.markdown(
-                text,
-                extensions=EXTENSIONS,
-                extension_configs=EXTENSION_CONFIGS,
-                output_format="html",
-            ),
-            tags=tags,
-            attributes=attributes,
-        )
+        html = sanitize_html(_to_html(text), tags=tags, attributes=attributes)
         if policy is not None:
             html = _embed_stored_images_only(html)
         cache.set(key, html, timeout=60 * 60 * 24)

@@ -196,3 +196,50 @@ def test_changing_the_setting_changes_cached_html(settings) -> None:
     assert "<img" in render_markdown(text)
     settings.KB_MARKDOWN_IMAGE_HOSTS = []
     assert "<img" not in render_markdown(text)
+
+
+def test_what_one_text_defines_does_not_carry_into_the_next() -> None:
+    # One parser serves every text a thread renders: a link reference, a footnote or an
+    # abbreviation one author defines must not turn up in somebody else's text.
+    first = render_markdown(
+        "See [the report][r] and HTML[^1].\n\n[r]: https://example.org/first\n\n"
+        "[^1]: A footnote.\n\n*[HTML]: Hyper Text Markup Language"
+    )
+    assert 'href="https://example.org/first"' in first
+    assert "A footnote." in first
+    assert 'title="Hyper Text Markup Language"' in first
+
+    second = render_markdown("Also [the report][r] and HTML[^1], unique text 7f3a.")
+    assert "example.org/first" not in second
+    assert "footnote" not in second.lower()
+    assert "<abbr" not in second
+    assert "[the report][r]" in second
+
+
+def test_a_text_that_breaks_the_parser_leaves_the_next_text_rendered(monkeypatch) -> None:
+    from markdown import Markdown
+
+    from kb.core import markdown as kb_markdown
+
+    convert = Markdown.convert
+
+    def fail_once(self, text):
+        monkeypatch.setattr(Markdown, "convert", convert)
+        raise RecursionError("deeply nested")
+
+    monkeypatch.setattr(Markdown, "convert", fail_once)
+    with pytest.raises(RecursionError):
+        render_markdown("> > > a text that fails 91c2")
+    assert kb_markdown._parsers.markdown is None  # not trusted again
+    assert render_markdown("**after 91c2**") == "<p><strong>after 91c2</strong></p>"
+
+
+def test_each_thread_renders_with_its_own_parser() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"# Title {n}\n\n[link {n}][x]\n\n[x]: https://example.org/{n}" for n in range(40)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        rendered = list(pool.map(render_markdown, texts))
+    for n, html in enumerate(rendered):
+        assert f"<h1>Title {n}</h1>" in html
+        assert f'href="https://example.org/{n}"' in html
