@@ -295,7 +295,8 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     # First, as django-axes asks: it refuses a locked-out sign-in before any password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user's profile and permissions in fewer queries.
+    "kb.accounts.backends.PermissionsBackend",
     # Used only by kb.accounts.sso's middleware, which is off unless SSO_HEADER is set.
     "kb.accounts.sso.ReaderRemoteUserBackend",
 ]

@@ -16,6 +16,8 @@ from django.contrib.auth.middleware import RemoteUserMiddleware
 from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed, ValidationError
 from django.http import HttpRequest
 
+from kb.accounts.backends import KeptPermissions
+
 logger = logging.getLogger(__name__)
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -80,7 +82,7 @@ def is_proxy_sign_in(request: HttpRequest, credentials: dict | None) -> bool:
     return bool(credentials and "remote_user" in credentials)
 
 
-class ReaderRemoteUserBackend(RemoteUserBackend):
+class ReaderRemoteUserBackend(KeptPermissions, RemoteUserBackend):
     """Maps the proxy's username to the account of that name, or creates one.
 
     A new account joins the Reader group (kb.accounts.signals, as every new account does)

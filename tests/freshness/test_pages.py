@@ -179,8 +179,10 @@ def test_the_list_costs_the_same_queries_for_one_item_or_many(
     editor_client.get(LIST)  # warm the content type cache
     with CaptureQueriesContext(connection) as first:
         editor_client.get(LIST)
+    expected = len(first)  # before the next request clears Django's record of them
     make(6)
-    with django_assert_num_queries(len(first)):
+    editor_client.get(LIST)  # new people: the kept permissions are read again once
+    with django_assert_num_queries(expected):
         response = editor_client.get(LIST)
     assert response.context["page"].paginator.count == 21
 

@@ -104,9 +104,11 @@ def test_the_list_costs_the_same_queries_for_one_notification_as_for_thirty(
     advocate_client.get(LIST_URL)  # warm per-process caches (content types)
     with CaptureQueriesContext(connection) as queries:
         advocate_client.get(LIST_URL)
+    expected = len(queries)  # before the next request clears Django's record of them
     for _ in range(29):
         NotificationFactory(recipient=advocate, actor=UserFactory())
-    with django_assert_num_queries(len(queries)):
+    advocate_client.get(LIST_URL)  # new people: the kept permissions are read again once
+    with django_assert_num_queries(expected):
         response = advocate_client.get(LIST_URL)
     assert len(response.context["object_list"]) == 30
 
