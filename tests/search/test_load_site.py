@@ -49,11 +49,14 @@ def test_the_mix_opens_every_page_type_and_writes_through_the_forms(one_request_
         requests=80,
         write_every=4,
         ceiling_duration=0.5,
+        floor_path=reverse("notifications:list"),
     )
     comments = Comment.objects.count()
-    ceiling, mix = site.run(plan)
+    ceiling, floor, mix = site.run(plan)
     assert not mix.errors and not ceiling.errors, (mix.errors, ceiling.errors)
+    assert not floor.errors, floor.errors  # every client was signed in: no 302 to sign in
     assert ceiling.timing(site.CEILING).samples
+    assert floor.timing(site.FLOOR).samples
     answered = {name for name, timing in mix.timings.items() if timing.samples}
     assert {"home", "list", "detail", "topic", "search", "edit form", "save edit"} <= answered
     assert Comment.objects.count() > comments

@@ -13,7 +13,10 @@ clients race on one item.
 Every request is timed per page type, from opening the connection to the last byte; a
 request that fails, times out or answers anything but the expected status is an error of
 its type. The ceiling is ``/healthz`` (no database, no template) asked by as many clients
-for a while, on the same workers, in the same run.
+for a while, on the same workers, in the same run. Then the same clients, each signed in
+as in the mix, ask the lightest page a person can open (their notifications, empty or
+nearly): the *signed-in floor*, what every page costs before its own work (the session,
+the user, the header, the base template).
 """
 
 import asyncio
@@ -35,6 +38,7 @@ READER, ADVOCATE, EDITOR = "reader", "advocate", "editor"
 READS = ["home", "list", "detail", "topic", "search", "facet", "dashboard", "edit form"]
 WRITES = ["save edit", "comment"]
 CEILING = "healthz"
+FLOOR = "signed-in floor"
 
 # How often each person opens each kind of page (relative weights).
 MIX = {
@@ -66,7 +70,8 @@ class SitePlan:
     dashboard_path: str
     duration: float = 60.0
     write_every: int | None = 20
-    ceiling_duration: float = 15.0
+    ceiling_duration: float = 15.0  # and as long for the signed-in floor
+    floor_path: str = ""  # the lightest signed-in page; none: no floor is measured
     seed: int = 5
     requests: int | None = None  # stop after this many instead (tests), else at duration
 
@@ -105,9 +110,14 @@ def _zipf_weights(n: int, s: float = 1.0) -> list[float]:
     return cumulative
 
 
-def run(plan: SitePlan) -> tuple[SiteResult, SiteResult]:
-    """The ceiling run, then the mix: (ceiling, mix)."""
-    return asyncio.run(_ceiling(plan)), asyncio.run(_mix(plan))
+def run(plan: SitePlan) -> tuple[SiteResult, SiteResult, SiteResult]:
+    """The ceiling run, the signed-in floor, then the mix: (ceiling, floor, mix)."""
+    ceiling = asyncio.run(_alone(plan, CEILING, "/healthz", [Session() for _ in plan.people]))
+    floor = SiteResult()
+    if plan.floor_path:
+        sessions = [person.session for person in plan.people]
+        floor = asyncio.run(_alone(plan, FLOOR, plan.floor_path, sessions))
+    return ceiling, floor, asyncio.run(_mix(plan))
 
 
 async def _timed(
@@ -136,17 +146,17 @@ async def _timed(
     return answer
 
 
-async def _ceiling(plan: SitePlan) -> SiteResult:
+async def _alone(plan: SitePlan, name: str, path: str, sessions: list[Session]) -> SiteResult:
+    """One page asked by every client, one session each, for ``ceiling_duration``."""
     result = SiteResult()
     started = time.perf_counter()
     deadline = started + plan.ceiling_duration
 
-    async def client() -> None:
-        session = Session()
+    async def client(session: Session) -> None:
         while time.perf_counter() < deadline:
-            await _timed(session, result, CEILING, plan.base + "/healthz")
+            await _timed(session, result, name, plan.base + path)
 
-    await asyncio.gather(*(client() for _ in plan.people))
+    await asyncio.gather(*(client(session) for session in sessions))
     result.seconds = time.perf_counter() - started
     return result
 

@@ -187,15 +187,16 @@ class Command(BaseCommand):
                 duration=options["duration"],
                 write_every=options["write_every"],
                 ceiling_duration=options["ceiling_duration"],
+                floor_path=reverse("notifications:list"),
             )
             asyncio.run(self._warm(plan))
             before = os.getloadavg()
-            ceiling, mix = site.run(plan)
+            ceiling, floor, mix = site.run(plan)
             after = os.getloadavg()
             restarts = workers[0].restarts()
         finally:
             load.stop_workers(workers)
-        self._report(plan, options, ceiling, mix, before, after, restarts)
+        self._report(plan, options, ceiling, floor, mix, before, after, restarts)
 
     async def _sign_in(self, base: str, people, password: str) -> dict[str, load.Session]:
         login = reverse("login")
@@ -215,14 +216,15 @@ class Command(BaseCommand):
                 await session.get(plan.base + path)
             await session.get(plan.base + plan.search_path, plan.searches[0])
 
-    def _report(self, plan, options, ceiling, mix, before, after, restarts) -> None:
+    def _report(self, plan, options, ceiling, floor, mix, before, after, restarts) -> None:
         out = self.stdout.write
         cpus = os.cpu_count()
         roles = {role: sum(p.role == role for p in plan.people) for role in ROLES}
         out(
             f"\n{options['workers']} gunicorn workers, {len(plan.people)} clients"
             f" ({', '.join(f'{n} {role}s' for role, n in roles.items())}),"
-            f" {options['ceiling_duration']:.0f} s of /healthz then {options['duration']:.0f} s"
+            f" {options['ceiling_duration']:.0f} s of /healthz, as long of the signed-in floor"
+            f" ({plan.floor_path}), then {options['duration']:.0f} s"
             f" of the mix, one write per {options['write_every']} requests, DEBUG off"
         )
         out(
@@ -252,7 +254,11 @@ class Command(BaseCommand):
         healthz = ceiling.timing(site.CEILING)
         ceiling_rate = ceiling.rate([site.CEILING])
         out(self._line("healthz", healthz, ceiling_rate, ceiling.errors_of(site.CEILING)))
-        for (kind, why), count in sorted(mix.errors.items()) + sorted(ceiling.errors.items()):
+        floor_rate = floor.rate([site.FLOOR])
+        floor_timing = floor.timing(site.FLOOR)
+        out(self._line("signed-in", floor_timing, floor_rate, floor.errors_of(site.FLOOR)))
+        problems = sorted(mix.errors.items()) + sorted(ceiling.errors.items())
+        for (kind, why), count in problems + sorted(floor.errors.items()):
             out(f"  {count} × {kind}: {why}")
         share = mix.rate(site.READS) / ceiling_rate if ceiling_rate else 0.0
         errors = sum(mix.errors.values())
@@ -262,6 +268,11 @@ class Command(BaseCommand):
             f" p99 {p99:.0f} ms (≤ 500: {'met' if p99 <= 500 else 'missed'});"
             f" reads {share:.0%} of the ceiling (≥ 50%: {'met' if share >= 0.5 else 'missed'})"
         )
+        if floor_rate and ceiling_rate:
+            out(
+                f"the signed-in floor is {floor_rate / ceiling_rate:.0%} of the ceiling;"
+                f" reads are {mix.rate(site.READS) / floor_rate:.0%} of the floor"
+            )
         out(
             f"gunicorn: {restarts['restarts']} worker restarts,"
             f" {restarts['timeouts']} killed by its timeout"
