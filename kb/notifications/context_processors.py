@@ -49,6 +49,11 @@ def notifications(request: HttpRequest) -> dict[str, LazyCount]:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return 0
+        # Read with the user's own row (kb.accounts.backends), where the user came from
+        # the session; anyone else (a test's or a script's user) is counted here.
+        kept = getattr(user, "unread_notification_count", None)
+        if kept is not None:
+            return kept
         return Notification.objects.filter(recipient_id=user.pk).unread().count()
 
     return {"unread_notifications": LazyCount(count)}

@@ -119,3 +119,22 @@ def test_the_review_badge_is_counted_once_for_every_editor(editor_client: Client
     assertContains(
         other_client.get(reverse("notifications:list")), '1<span class="visually-hidden"> waiting'
     )
+
+
+def test_the_unread_count_comes_with_the_user_and_follows_each_change(
+    reader, reader_client: Client
+) -> None:
+    from tests.factories import NotificationFactory
+
+    NotificationFactory.create_batch(2, recipient=reader)
+    sql = _tables_read(reader_client, reverse("tag_list"))
+    assert not any(
+        line.lstrip().startswith('SELECT COUNT(*) AS "__count" FROM "notifications_notification"')
+        for line in sql.split("\n")
+    )
+    assertContains(reader_client.get(reverse("tag_list")), '2<span class="visually-hidden"> unread')
+
+    NotificationFactory(recipient=reader)
+    assertContains(reader_client.get(reverse("tag_list")), '3<span class="visually-hidden"> unread')
+    reader_client.post(reverse("notifications:mark_all_read"))
+    assertNotContains(reader_client.get(reverse("tag_list")), "unread</span>")

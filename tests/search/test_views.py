@@ -83,13 +83,13 @@ def test_a_results_page_costs_the_same_queries_whatever_its_size(
     reader_client.get(URL, {"q": "newsletter"})  # warm the session and content types
     match_cache.forget()  # and measure a search not asked before
     search_pages.forget()
-    # Session, user with their profile, the version their kept permissions are under and
-    # unread notifications for the header (kb.accounts.backends); for
+    # The session and the user (with their profile, unread count and the version their
+    # kept permissions are under: kb.accounts.backends) for the header; for
     # the results the newest index change, the searcher's own entries, the synonyms of the
     # query's words, the matching ids, then either their tiers and scores (few hits) or the
     # scores of those with the word in the title (many), the evidence and dates of the best,
     # and the highlighted rows.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = reader_client.get(URL, {"q": "newsletter"})
     assert len(response.context["results"].hits) == page_size
 
