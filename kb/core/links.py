@@ -18,9 +18,14 @@ _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 @functools.lru_cache(maxsize=64)
-def _template(viewname: str, urlconf: str | None, prefix: str) -> str:
+def _template(viewname: str, urlconf: str | None, prefix: str, with_slug: bool = True) -> str:
     # The prefix is part of the key: reverse() puts the current script prefix in front.
-    return reverse(viewname, args=[_PLACEHOLDER], urlconf=urlconf)
+    return reverse(viewname, args=[_PLACEHOLDER] if with_slug else None, urlconf=urlconf)
+
+
+def view_url(viewname: str) -> str:
+    """The same as ``reverse(viewname)`` for a view taking no arguments."""
+    return _template(viewname, get_urlconf(), get_script_prefix(), with_slug=False)
 
 
 def slug_url(viewname: str, slug: str) -> str:

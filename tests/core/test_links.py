@@ -26,3 +26,26 @@ def test_a_site_served_under_a_path_prefix_gets_prefixed_links() -> None:
 def test_what_is_not_a_slug_fails_as_reverse_does(slug: str) -> None:
     with pytest.raises(NoReverseMatch):
         slug_url("articles:detail", slug)
+
+
+def test_a_plain_view_url_equals_reverse_under_any_prefix() -> None:
+    from kb.core.links import view_url
+
+    assert view_url("evidence_levels") == reverse("evidence_levels")
+    try:
+        set_script_prefix("/kb/")
+        assert view_url("evidence_levels") == reverse("evidence_levels")
+        assert view_url("evidence_levels").startswith("/kb/")
+    finally:
+        set_script_prefix("/")
+
+
+def test_a_tag_links_to_its_topic_and_one_no_address_can_carry_is_shown_unlinked() -> None:
+    from django.template.loader import render_to_string
+    from taggit.models import Tag
+
+    linked = render_to_string("includes/tag.html", {"tag": Tag(name="Video", slug="video")})
+    assert f'<a class="tag" href="{reverse("tag_detail", args=["video"])}">Video</a>' in linked
+    odd = render_to_string("includes/tag.html", {"tag": Tag(name="Odd one", slug="odd one")})
+    assert '<span class="tag">Odd one</span>' in odd
+    assert "href" not in odd

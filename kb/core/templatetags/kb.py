@@ -2,10 +2,12 @@
 names of kinds and people."""
 
 from django import template
+from django.urls import NoReverseMatch
 from django.utils.safestring import SafeString
 
 from kb.core.charts import ChangeChart
 from kb.core.evidence import EXPLANATIONS, EvidenceLevel
+from kb.core.links import slug_url, view_url
 from kb.core.markdown import render_markdown, render_markdown_lite
 from kb.core.measures import Change
 from kb.core.registry import kind_for
@@ -34,7 +36,18 @@ def evidence_badge(level: int | None, detail: bool = False) -> dict:
         explained = EXPLANATIONS[EvidenceLevel(level)]
     except ValueError:
         return {"explained": None}
-    return {"explained": explained, "detail": detail}
+    return {"explained": explained, "detail": detail, "href": view_url("evidence_levels")}
+
+
+@register.filter
+def topic_url(tag) -> str:
+    """A tag's topic page; "" for a tag whose slug no address can carry, which is then
+    shown unlinked (as ``{% url ... as %}`` would). Cards show several tags each, and
+    ``reverse()`` for each was a sixth of a card's rendering (kb.core.links)."""
+    try:
+        return slug_url("tag_detail", tag.slug)
+    except NoReverseMatch:
+        return ""
 
 
 @register.filter
