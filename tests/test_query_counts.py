@@ -117,7 +117,14 @@ def test_a_page_costs_the_same_queries_for_one_item_as_for_fifty(
     settings.KB_PAGE_SIZE = MANY
     url = page_url(url_name)
     for_one = count_queries(reader_client, url, build, 1)
-    assert count_queries(reader_client, url, build, MANY - 1) == for_one
+    for_many = count_queries(reader_client, url, build, MANY - 1)
+    if url_name == "home":
+        # Its featured grid shows six cards of all the kinds' featured items: with more
+        # items, a kind may have none among the six, and its cards' prefetches are skipped.
+        # Fewer queries, then, never more.
+        assert all(many <= one for many, one in zip(for_many, for_one, strict=True))
+    else:
+        assert for_many == for_one
     if marker:
         response = reader_client.get(url)
         assert response.content.decode().count(f'class="card {marker}"') == MANY

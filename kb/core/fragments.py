@@ -13,13 +13,14 @@ from data read before a change is never kept under the numbers after it.
 
 The scopes: a change to an item of a content kind, to its tags or to its comments moves
 on its own scope (``item:<model>:<pk>``: its card, ``cards``), its kind's
-(``kind:<model>``: the home page) and the scope of each tag it carries or lost
-(``tag:<pk>``: those topics' pages). Any other change a part may show (a person's
-name, a tag renamed, an advocate's profile, a bulk update in the admin) moves on
-``all``, in every part's key. Changes to what no part shows (sessions, sign-in attempts,
-notifications, the search index, reading records, …) move nothing. So a comment or an
-edit re-renders the home page, its item's topics and its own card, not every topic or
-card.
+(``kind:<model>``) and the scope of each tag it carries or lost (``tag:<pk>``: those
+topics' pages). A change to what is published or how it is counted moves
+``published`` too (kb.core.published_signals). Any other change a part may show (a
+person's name, a tag renamed, an advocate's profile, a bulk update in the admin) moves
+on ``all``, in every part's key. Changes to what no part shows (sessions, sign-in
+attempts, notifications, the search index, reading records, …) move nothing. So a
+comment or an edit re-renders its item's topics and its own card, and the home page
+only if it shows that item (``shared_showing``), not every topic or card.
 
 A shared part is rendered without the request, so it cannot show who is looking: no
 user, no CSRF token, no permissions. What differs by person (follow buttons, private
@@ -73,6 +74,10 @@ ON_AN_ITEM = {"core.taggeditem", "comments.comment"}
 
 
 ALL = "all"
+# What is published and how it is counted: moved on with each new generation of
+# kb.core.published_cache (an item published, unpublished, trashed, restored, featured,
+# re-graded or re-tagged; a tag renamed; any change to a ranked headline).
+PUBLISHED = "published"
 
 
 def kind_scope(model: type[Model]) -> str:
@@ -110,6 +115,36 @@ def shared(name: str, render: Callable[[], str], scopes: Iterable[str] = ()) -> 
     if html is None:
         html = render()
         cache.set(key, html, published_cache.timeout())
+    return html
+
+
+def shared_showing(
+    name: str,
+    choose: Callable[[], tuple[object, list[str]]],
+    render: Callable[[object], str],
+) -> str:
+    """A part like ``shared``'s that shows a few chosen items out of many (the home page:
+    the newest and featured items, the strongest results), kept while nothing it shows
+    has changed: ``all``, what is published (``published``), and the chosen items' own
+    scopes. An edit or a comment elsewhere in the KB leaves it as it is.
+
+    ``choose()`` says which items, before anything is rendered: (what ``render`` needs,
+    the items' scopes). The items' numbers are read before ``render`` reads the items, so
+    a change committing meanwhile leaves the part kept under numbers it has since moved
+    past, and the next request renders it afresh."""
+    if settings.HOME_CACHE_SECONDS <= 0:
+        return render(choose()[0])
+    numbers = ".".join(map(str, versions([ALL, PUBLISHED])))
+    key = f"fragment:{numbers}:{timezone.localdate().isoformat()}:{name}"
+    kept = cache.get(key)
+    if kept is not None:
+        html, shown, shown_numbers = kept
+        if versions(shown) == shown_numbers:
+            return html
+    chosen, shown = choose()
+    shown_numbers = versions(shown)
+    html = render(chosen)
+    cache.set(key, (html, shown, shown_numbers), published_cache.timeout())
     return html
 
 

@@ -5,15 +5,18 @@ keeps it.
 - an item of a registered kind is created published, deleted, or saved with another
   status, publication time, trash state or evidence level;
 - a published item's tags are added, removed or cleared;
+- an item is featured or no longer featured (the home page shows the featured ones);
 - a tag is renamed or deleted (a merge deletes the merged tags);
 - any save of an item whose headline is a measured change (case studies, experiments),
   or of what such headlines read (a case study's metrics): the ranking of the strongest
   results may move.
 """
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model, signals
 from taggit.models import Tag
 
+from kb.core import fragments
 from kb.core import published_cache as cache
 from kb.core.evidence import EVIDENCE_FIELD
 from kb.core.models import Content, Status, TaggedItem
@@ -22,8 +25,15 @@ from kb.core.registry import kinds
 _BEFORE = "_published_cache_counted"
 
 
+def _invalidate(using: str | None) -> None:
+    """A new generation of the counts, and the content scope ``published`` moved on after
+    the commit (kb.core.fragments: the home page's part is kept under it)."""
+    cache.invalidate()
+    fragments.changed(using or DEFAULT_DB_ALIAS, (fragments.PUBLISHED,))
+
+
 def _counted_fields(model: type[Model]) -> list[str]:
-    fields = ["status", "published_at", "deleted_at"]
+    fields = ["status", "published_at", "deleted_at", "featured"]
     if any(field.name == EVIDENCE_FIELD for field in model._meta.concrete_fields):
         fields.append(EVIDENCE_FIELD)
     return fields
@@ -64,26 +74,26 @@ def _after_save(sender, instance: Model, created: bool, raw: bool = False, **kwa
     if raw:
         return
     if _ranked(sender):
-        cache.invalidate()
+        _invalidate(kwargs.get("using"))
         return
     if created:
         if _public(instance):
-            cache.invalidate()
+            _invalidate(kwargs.get("using"))
         return
     if not hasattr(instance, _BEFORE):
         return
     stored = instance.__dict__.pop(_BEFORE)
     if stored != _counted(instance, _counted_fields(sender)):
-        cache.invalidate()
+        _invalidate(kwargs.get("using"))
 
 
 def _after_delete(sender, instance: Model, **kwargs):
-    cache.invalidate()
+    _invalidate(kwargs.get("using"))
 
 
 def _any_change(sender, instance: Model, raw: bool = False, **kwargs):
     if not raw:
-        cache.invalidate()
+        _invalidate(kwargs.get("using"))
 
 
 def _tags_changed(sender, instance: Model, action: str, pk_set=None, **kwargs):
@@ -92,12 +102,12 @@ def _tags_changed(sender, instance: Model, action: str, pk_set=None, **kwargs):
     if action != "post_clear" and not pk_set:
         return  # taggit announces an add of nothing when the tags are saved unchanged
     if _public(instance):
-        cache.invalidate()
+        _invalidate(kwargs.get("using"))
 
 
 def _tag_saved(sender, instance: Tag, created: bool, raw: bool = False, **kwargs):
     if not created and not raw:  # a new tag is on nothing yet
-        cache.invalidate()
+        _invalidate(kwargs.get("using"))
 
 
 def connect() -> None:

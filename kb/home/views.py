@@ -24,7 +24,7 @@ from kb.core import published_cache as cache
 from kb.core.evidence import EVIDENCE_FIELD, EvidenceLevel, graded_models
 from kb.core.headline import Headline
 from kb.core.lists import by_pk, paginate, related_queryset
-from kb.core.registry import ContentKind, kind_for, kinds, kinds_where
+from kb.core.registry import ContentKind, kind_for, kinds_where
 from kb.core.views import content_model_or_404, get_viewable_or_404
 from kb.follows.services import for_you
 from kb.home.cards import published_cards
@@ -117,7 +117,7 @@ def strongest_results(kinds: list[tuple[type, ContentKind]], limit: int = RESULT
     items win is cached (kb.core.published_cache: a new ranking after any change to an item of these
     kinds or to what their headlines read); the winners themselves are read afresh, one
     query per kind however many there are, so an edited title shows at once."""
-    ranked = cache.cached(f"strongest:{limit}", lambda: _strongest(kinds, limit))
+    ranked = ranked_results(kinds, limit)
     found = {}
     for model, kind in kinds:
         pks = [pk for label, pk in ranked if label == model._meta.label]
@@ -132,6 +132,12 @@ def strongest_results(kinds: list[tuple[type, ContentKind]], limit: int = RESULT
         Result(item, kind, item.headline())
         for item, kind in (found[key] for key in ranked if key in found)
     ]
+
+
+def ranked_results(kinds: list[tuple[type, ContentKind]], limit: int = RESULTS) -> list:
+    """(model label, pk) of the strongest results, best first, kept with the published
+    KB's counts (kb.core.published_cache)."""
+    return cache.cached(f"strongest:{limit}", lambda: _strongest(kinds, limit))
 
 
 def _strongest(kinds: list[tuple[type, ContentKind]], limit: int) -> list[tuple[str, int]]:
@@ -155,16 +161,31 @@ def _strongest(kinds: list[tuple[type, ContentKind]], limit: int) -> list[tuple[
     return [(label, row[3]) for label, row in candidates[:limit]]
 
 
-def featured_items(kinds: list[tuple[type, ContentKind]]) -> list[tuple[ContentKind, object]]:
-    """The newest featured items of every kind, as many as fill the featured grid's rows:
-    all of them up to FEATURED, an even number once there are two or more."""
+def featured_choice(kinds: list[tuple[type, ContentKind]]) -> list[tuple[type, object]]:
+    """(model, pk) of the newest featured items of every kind, as many as fill the featured
+    grid's rows: all of them up to FEATURED, an even number once there are two or more."""
     featured = []
-    for model, kind in kinds:
+    for model, _ in kinds:
         published = model.objects.published().filter(featured=True)
-        featured += [(kind, item) for item in for_cards(published)[:FEATURED]]
-    featured.sort(key=lambda pair: pair[1].published_at, reverse=True)
+        featured += [
+            (model, pk, when) for pk, when in published.values_list("pk", "published_at")[:FEATURED]
+        ]
+    featured.sort(key=lambda row: row[2], reverse=True)
     shown = len(featured) if len(featured) < 2 else min(FEATURED, len(featured) // 2 * 2)
-    return featured[:shown]
+    return [(model, pk) for model, pk, _ in featured[:shown]]
+
+
+def featured_items(
+    kinds: list[tuple[type, ContentKind]], chosen: list[tuple[type, object]]
+) -> list[tuple[ContentKind, object]]:
+    """The chosen featured items (``featured_choice``) with what their cards show: the
+    same queries for each kind whether it has any (by_pk asks even for none)."""
+    found = {}
+    for model, kind in kinds:
+        pks = [pk for chosen_model, pk in chosen if chosen_model is model]
+        items = by_pk(for_cards(model.objects.published()), pks)
+        found |= {(model, item.pk): (kind, item) for item in items}
+    return [found[key] for key in chosen if key in found]
 
 
 def popular_tags(limit: int = POPULAR_TAGS) -> list[Tag]:
@@ -208,13 +229,15 @@ def _home_totals(on_home: list[tuple[type, ContentKind]]) -> dict:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The home page: what every reader shares is rendered once until anything it may show
-    changes (kb.core.fragments); "for you" and the private feed link are the reader's own,
-    put in their places on each request."""
-    shared = fragments.shared(
+    """The home page: what every reader shares is rendered once until anything it shows
+    changes (kb.core.fragments.shared_showing: what is published, and the items it shows);
+    "for you" and the private feed link are the reader's own, put in their places on each
+    request."""
+    on_home = kinds_where("on_home")
+    shared = fragments.shared_showing(
         "home",
-        lambda: render_to_string("home/_home_body.html", _home_body()),
-        [fragments.kind_scope(model) for model, _ in kinds()],
+        lambda: _home_choice(on_home),
+        lambda chosen: render_to_string("home/_home_body.html", _home_body(on_home, chosen)),
     )
     feed = feed_url(request.user)
     own = {
@@ -227,17 +250,45 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home/home.html", {"feed_url": feed, "body": body})
 
 
-def _home_body() -> dict:
-    on_home = kinds_where("on_home")
+@dataclass(frozen=True)
+class HomeChoice:
+    """Which items the home page's shared part shows: the newest of each kind (model
+    label → pks) and the featured ones."""
+
+    newest: dict[str, list]
+    featured: list[tuple[type, object]]
+
+
+def _home_choice(on_home: list[tuple[type, ContentKind]]) -> tuple[HomeChoice, list[str]]:
+    """The items the home page shows, and their scopes (kb.core.fragments), read before
+    it is rendered: one small query per kind for the newest, one for the featured, and
+    the strongest results' ranking (kept with the published KB's counts)."""
+    newest = {
+        model._meta.label: list(
+            model.objects.published().values_list("pk", flat=True)[: kind.home_limit]
+        )
+        for model, kind in on_home
+    }
+    featured = featured_choice(on_home)
+    models = {model._meta.label: model for model, _ in on_home}
+    shown = {(models[label], pk) for label, pks in newest.items() for pk in pks}
+    shown |= set(featured)
+    shown |= {(models[label], pk) for label, pk in ranked_results(on_home) if label in models}
+    scopes = sorted(fragments.item_scope(model, pk) for model, pk in shown)
+    return HomeChoice(newest=newest, featured=featured), scopes
+
+
+def _home_body(on_home: list[tuple[type, ContentKind]], chosen: HomeChoice) -> dict:
     sections = []
     totals = cache.cached("home_totals", lambda: _home_totals(on_home))
     for model, kind in on_home:
         count, new_count = totals["kinds"].get(model._meta.label, (0, 0))
+        newest = chosen.newest.get(model._meta.label, [])
         sections.append(
             Section(
                 kind=kind,
                 model_name=model._meta.model_name,
-                items=list(model.objects.published().with_card_keys()[: kind.home_limit]),
+                items=by_pk(model.objects.published().with_card_keys(), newest),
                 count=count,
                 new_count=new_count,
             )
@@ -248,7 +299,7 @@ def _home_body() -> dict:
         "new_count": sum(section.new_count for section in sections),
         "new_days": NEW_DAYS,
         "sections": sections,
-        "featured": featured_items(on_home),
+        "featured": featured_items(on_home, chosen.featured),
         "advocate_count": AdvocateProfile.objects.listed().count(),
         "popular_tags": popular_tags(),
     }

@@ -4,6 +4,7 @@ change shows at once, what differs by person is never shared, and the content ve
 moves on only after a commit, once per transaction."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -11,6 +12,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from taggit.models import Tag
 
 from kb.articles.models import Article
@@ -280,3 +282,80 @@ def test_lists_and_topic_pages_share_each_items_card_and_show_its_changes_at_onc
     # Filtered, sorted and paged lists show the same cards.
     filtered = reader_client.get(reverse("articles:list"), {"tag": "podcasts", "page": "1"})
     assert "Our podcast, renamed" in filtered.content.decode()
+
+
+# The home page: kept while what is published and the items it shows stay as they are ----
+
+
+def home(client: Client) -> str:
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def home_renders(monkeypatch) -> list:
+    """Each rendering of the home page's shared part, as it happens."""
+    rendered = []
+    render = home_views._home_body
+
+    def counted(on_home, chosen):
+        rendered.append(chosen)
+        return render(on_home, chosen)
+
+    monkeypatch.setattr(home_views, "_home_body", counted)
+    return rendered
+
+
+def test_a_comment_or_an_edit_of_an_item_the_home_page_does_not_show_leaves_it_kept(
+    reader_client: Client, home_renders: list
+) -> None:
+    old = ArticleFactory(title="An old article", published_at=timezone.now() - timedelta(days=400))
+    ArticleFactory.create_batch(6)  # newer: the old one is not among the five shown
+    commenter = UserFactory()  # a new person is a change to everything: made beforehand
+    assert "An old article" not in home(reader_client)
+    assert len(home_renders) == 1
+
+    CommentFactory(target=old, author=commenter)
+    old.title = "An old article, renamed"
+    old.save()
+    ArticleFactory(title="A draft", status=Status.DRAFT, published_at=None, author=commenter)
+
+    assert "renamed" not in home(reader_client)
+    assert len(home_renders) == 1
+
+
+def test_an_edit_of_an_item_the_home_page_shows_shows_at_once(
+    reader_client: Client, home_renders: list
+) -> None:
+    shown = ArticleFactory(title="A shown article")
+    assert "A shown article" in home(reader_client)
+    shown.title = "A shown article, renamed"
+    shown.save()
+    assert "A shown article, renamed" in home(reader_client)
+    assert len(home_renders) == 2
+
+
+def test_what_is_published_featured_or_withdrawn_shows_on_the_home_page_at_once(
+    reader_client: Client,
+) -> None:
+    old = ArticleFactory(title="An old article", published_at=timezone.now() - timedelta(days=400))
+    ArticleFactory.create_batch(6)
+    assert "An old article" not in home(reader_client)
+
+    old.featured = True
+    old.save()
+    assert "An old article" in home(reader_client)  # in the featured grid
+
+    fresh = ArticleFactory(title="Just published", status=Status.DRAFT, published_at=None)
+    assert "Just published" not in home(reader_client)
+    fresh.status, fresh.published_at = Status.PUBLISHED, timezone.now()
+    fresh.save()
+    assert "Just published" in home(reader_client)
+
+    fresh.status = Status.DRAFT
+    fresh.save()
+    old.featured = False
+    old.save()
+    page = home(reader_client)
+    assert "Just published" not in page and "An old article" not in page
