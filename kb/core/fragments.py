@@ -103,14 +103,19 @@ def current(scope: str = ALL) -> int:
     return versions([scope])[0]
 
 
+def _key(name: str, scopes: list[str]) -> str:
+    """Where a part is kept: under its scopes' numbers now, and today's date."""
+    numbers = ".".join(map(str, versions(scopes)))
+    return f"fragment:{numbers}:{timezone.localdate().isoformat()}:{name}"
+
+
 def shared(name: str, render: Callable[[], str], scopes: Iterable[str] = ()) -> str:
     """The part ``name`` as ``render()`` makes it, from the cache while nothing it may
     show has changed: nothing in ``scopes`` (the kinds and tags whose items it shows) nor
     anything else (``all``). ``render`` must not read the request or the user."""
     if settings.HOME_CACHE_SECONDS <= 0:
         return render()
-    numbers = ".".join(map(str, versions([ALL, *scopes])))
-    key = f"fragment:{numbers}:{timezone.localdate().isoformat()}:{name}"
+    key = _key(name, [ALL, *scopes])
     html = cache.get(key)
     if html is None:
         html = render()
@@ -134,8 +139,7 @@ def shared_showing(
     past, and the next request renders it afresh."""
     if settings.HOME_CACHE_SECONDS <= 0:
         return render(choose()[0])
-    numbers = ".".join(map(str, versions([ALL, PUBLISHED])))
-    key = f"fragment:{numbers}:{timezone.localdate().isoformat()}:{name}"
+    key = _key(name, [ALL, PUBLISHED])
     kept = cache.get(key)
     if kept is not None:
         html, shown, shown_numbers = kept

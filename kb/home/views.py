@@ -107,7 +107,9 @@ def evidence_summary(tag: Tag, models: list[type]) -> EvidenceSummary:
     return EvidenceSummary(levels=count_levels(tagged), strongest=candidates[:STRONGEST])
 
 
-def strongest_results(kinds: list[tuple[type, ContentKind]], limit: int = RESULTS) -> list[Result]:
+def strongest_results(
+    kinds: list[tuple[type, ContentKind]], ranked: list[tuple[str, int]]
+) -> list[Result]:
     """The strongest published results of the kinds whose headline is a measured change:
     stronger evidence first, then the bigger improvement (how many times better, a fall
     counting when lower is better), newest on ties. Only improvements: a result that got
@@ -115,9 +117,9 @@ def strongest_results(kinds: list[tuple[type, ContentKind]], limit: int = RESULT
 
     Ranking reads every published item's headline (a second at 100,000 items), so which
     items win is cached (kb.core.published_cache: a new ranking after any change to an item of these
-    kinds or to what their headlines read); the winners themselves are read afresh, one
-    query per kind however many there are, so an edited title shows at once."""
-    ranked = ranked_results(kinds, limit)
+    kinds or to what their headlines read) and given here (``ranked_results``); the winners
+    themselves are read afresh, one query per kind however many there are, so an edited
+    title shows at once."""
     found = {}
     for model, kind in kinds:
         pks = [pk for label, pk in ranked if label == model._meta.label]
@@ -252,11 +254,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class HomeChoice:
-    """Which items the home page's shared part shows: the newest of each kind (model
-    label → pks) and the featured ones."""
+    """Which items the home page's shared part shows: the newest of each kind (model →
+    pks), the featured ones and the strongest results' ranking."""
 
-    newest: dict[str, list]
+    newest: dict[type, list]
     featured: list[tuple[type, object]]
+    strongest: list[tuple[str, int]]
 
 
 def _home_choice(on_home: list[tuple[type, ContentKind]]) -> tuple[HomeChoice, list[str]]:
@@ -264,18 +267,17 @@ def _home_choice(on_home: list[tuple[type, ContentKind]]) -> tuple[HomeChoice, l
     it is rendered: one small query per kind for the newest, one for the featured, and
     the strongest results' ranking (kept with the published KB's counts)."""
     newest = {
-        model._meta.label: list(
-            model.objects.published().values_list("pk", flat=True)[: kind.home_limit]
-        )
+        model: list(model.objects.published().values_list("pk", flat=True)[: kind.home_limit])
         for model, kind in on_home
     }
     featured = featured_choice(on_home)
+    strongest = ranked_results(on_home)
     models = {model._meta.label: model for model, _ in on_home}
-    shown = {(models[label], pk) for label, pks in newest.items() for pk in pks}
+    shown = {(model, pk) for model, pks in newest.items() for pk in pks}
     shown |= set(featured)
-    shown |= {(models[label], pk) for label, pk in ranked_results(on_home) if label in models}
+    shown |= {(models[label], pk) for label, pk in strongest if label in models}
     scopes = sorted(fragments.item_scope(model, pk) for model, pk in shown)
-    return HomeChoice(newest=newest, featured=featured), scopes
+    return HomeChoice(newest=newest, featured=featured, strongest=strongest), scopes
 
 
 def _home_body(on_home: list[tuple[type, ContentKind]], chosen: HomeChoice) -> dict:
@@ -283,18 +285,17 @@ def _home_body(on_home: list[tuple[type, ContentKind]], chosen: HomeChoice) -> d
     totals = cache.cached("home_totals", lambda: _home_totals(on_home))
     for model, kind in on_home:
         count, new_count = totals["kinds"].get(model._meta.label, (0, 0))
-        newest = chosen.newest.get(model._meta.label, [])
         sections.append(
             Section(
                 kind=kind,
                 model_name=model._meta.model_name,
-                items=by_pk(model.objects.published().with_card_keys(), newest),
+                items=by_pk(model.objects.published().with_card_keys(), chosen.newest[model]),
                 count=count,
                 new_count=new_count,
             )
         )
     return {
-        "results": strongest_results(on_home),
+        "results": strongest_results(on_home, chosen.strongest),
         "evidence": EvidenceSummary(levels=totals["levels"], strongest=[]),
         "new_count": sum(section.new_count for section in sections),
         "new_days": NEW_DAYS,
